@@ -1,0 +1,2 @@
+//! Micro-benchmarks (placeholder until the store exists).
+fn main() {}
