@@ -1,0 +1,116 @@
+//! Command errors and the one place that turns them into redis-server's reply text.
+
+use std::borrow::Cow;
+
+use crate::protocol::Reply;
+
+/// An error a command replies with. [`CmdError::text`] gives redis-server 7's exact wording.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CmdError {
+    WrongType,
+    NotInteger,
+    NotFloat,
+    Overflow,
+    Syntax,
+    NoSuchKey,
+    /// `invalid expire time in '<cmd>' command`.
+    InvalidExpire(&'static str),
+    StringTooLong,
+    NanOrInfinity,
+    WrongArity(String),
+    UnknownSubcommand {
+        sub: String,
+        cmd: String,
+    },
+    NoAuth,
+    WrongPass,
+    /// Any other error, already carrying its code (`ERR ...`, `NOPROTO ...`).
+    Other(Cow<'static, str>),
+}
+
+impl CmdError {
+    pub fn text(&self) -> Cow<'static, str> {
+        match self {
+            CmdError::WrongType => {
+                "WRONGTYPE Operation against a key holding the wrong kind of value".into()
+            }
+            CmdError::NotInteger => "ERR value is not an integer or out of range".into(),
+            CmdError::NotFloat => "ERR value is not a valid float".into(),
+            CmdError::Overflow => "ERR increment or decrement would overflow".into(),
+            CmdError::Syntax => "ERR syntax error".into(),
+            CmdError::NoSuchKey => "ERR no such key".into(),
+            CmdError::InvalidExpire(cmd) => {
+                format!("ERR invalid expire time in '{cmd}' command").into()
+            }
+            CmdError::StringTooLong => {
+                "ERR string exceeds maximum allowed size (proto-max-bulk-len)".into()
+            }
+            CmdError::NanOrInfinity => "ERR increment would produce NaN or Infinity".into(),
+            CmdError::WrongArity(name) => {
+                format!("ERR wrong number of arguments for '{name}' command").into()
+            }
+            CmdError::UnknownSubcommand { sub, cmd } => {
+                format!("ERR unknown subcommand '{sub}'. Try {cmd} HELP.").into()
+            }
+            CmdError::NoAuth => "NOAUTH Authentication required.".into(),
+            CmdError::WrongPass => {
+                "WRONGPASS invalid username-password pair or user is disabled.".into()
+            }
+            CmdError::Other(text) => text.clone(),
+        }
+    }
+
+    pub fn other(text: impl Into<Cow<'static, str>>) -> Self {
+        CmdError::Other(text.into())
+    }
+}
+
+/// Writes `err` as an error reply.
+pub fn reply_error(reply: &mut Reply, err: &CmdError) {
+    reply.error(&err.text());
+}
+
+/// Result type of command helpers.
+pub type CmdResult<T = ()> = Result<T, CmdError>;
+
+/// `unknown command '<name>', with args beginning with: '<a>' '<b>' ` as redis-server 7
+/// words it (at most about 128 bytes of arguments are quoted).
+pub fn unknown_command_text(name: &[u8], rest: &[&[u8]]) -> String {
+    let mut args = String::new();
+    for arg in rest {
+        if args.len() >= 128 {
+            break;
+        }
+        let room = 128 - args.len();
+        let text = c_string(arg);
+        let cut: String = text.chars().take(room).collect();
+        args.push('\'');
+        args.push_str(&cut);
+        args.push_str("' ");
+    }
+    let name: String = c_string(name).chars().take(128).collect();
+    format!("ERR unknown command '{name}', with args beginning with: {args}")
+}
+
+/// Bytes up to the first NUL, as C's `%s` prints them, decoded lossily.
+fn c_string(bytes: &[u8]) -> String {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    String::from_utf8_lossy(&bytes[..end]).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_command_quotes_args() {
+        assert_eq!(
+            unknown_command_text(b"foo", &[b"a", b"b"]),
+            "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
+        );
+        assert_eq!(
+            unknown_command_text(b"foo", &[]),
+            "ERR unknown command 'foo', with args beginning with: "
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! Commands as data, and their synchronous handlers.
+//!
+//! Each family file (`string`, `keys`, ...) exports a `COMMANDS` table: name, arity, key
+//! positions, flags and how it executes, next to its handlers. Routing, arity checks and
+//! `COMMAND` output all read these entries. Handlers are synchronous and run on the data core
+//! that owns their keys; nothing here awaits or knows about executors.
+
+pub mod args;
+pub mod error;
+pub mod keys;
+pub mod server;
+pub mod string;
+
+use std::sync::OnceLock;
+
+use hashbrown::HashMap;
+
+pub use args::{Args, OwnedArgs};
+pub use error::{CmdError, CmdResult};
+
+use crate::protocol::Reply;
+use crate::storage::Keyspace;
+
+/// A handler that runs on the core owning all of the command's keys.
+pub type KeyedHandler = fn(&mut Keyspace, Args, &mut Reply);
+
+/// How a keyed command runs when its keys live on more than one data core (standalone mode
+/// only; in cluster mode all keys of a command share one slot).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spread {
+    /// One key, or keys that must share a core: never spread.
+    Single,
+    /// Run the command on each core with that core's keys and add the integer replies
+    /// (DEL, UNLINK, EXISTS, TOUCH).
+    SumInt,
+    /// MGET: one value per key, gathered in request order.
+    Mget,
+    /// Redis makes it atomic: run it as a cross-core transaction (MSET, MSETNX, RENAME,
+    /// RENAMENX, COPY, LCS).
+    Atomic,
+}
+
+/// Commands handled by the connection itself (they touch only its own state).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionCmd {
+    Ping,
+    Echo,
+    Hello,
+    Auth,
+    Select,
+    Quit,
+    Reset,
+    ReadOnly,
+    ReadWrite,
+    Time,
+    Command,
+}
+
+/// Commands that need every core or server-wide state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GlobalCmd {
+    Client,
+    Info,
+    Config,
+    DbSize,
+    FlushAll,
+    FlushDb,
+    Debug,
+    Shutdown,
+    Keys,
+    Scan,
+    RandomKey,
+}
+
+/// Where a command executes.
+#[derive(Clone, Copy, Debug)]
+pub enum Exec {
+    Keyed(KeyedHandler, Spread),
+    Session(SessionCmd),
+    Global(GlobalCmd),
+}
+
+/// Which arguments are keys, as redis-server's first/last/step triple.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyRange {
+    pub first: i32,
+    pub last: i32,
+    pub step: i32,
+}
+
+impl KeyRange {
+    pub const NONE: KeyRange = KeyRange {
+        first: 0,
+        last: 0,
+        step: 0,
+    };
+    pub const FIRST: KeyRange = KeyRange {
+        first: 1,
+        last: 1,
+        step: 1,
+    };
+    pub const ALL: KeyRange = KeyRange {
+        first: 1,
+        last: -1,
+        step: 1,
+    };
+
+    /// Calls `f` with the index of every key argument present in a command of `argc`
+    /// arguments.
+    pub fn for_each(&self, argc: usize, mut f: impl FnMut(usize)) {
+        if self.first <= 0 || self.first as usize >= argc {
+            return;
+        }
+        let last = if self.last < 0 {
+            argc as i32 + self.last
+        } else {
+            self.last.min(argc as i32 - 1)
+        };
+        let mut i = self.first;
+        while i <= last {
+            f(i as usize);
+            i += self.step.max(1);
+        }
+    }
+}
+
+/// Allowed before AUTH when a password is set.
+pub const NO_AUTH: u16 = 1;
+/// Modifies the keyspace.
+pub const WRITE: u16 = 1 << 1;
+/// Administrative.
+pub const ADMIN: u16 = 1 << 2;
+
+/// One command's table entry.
+#[derive(Clone, Copy, Debug)]
+pub struct Command {
+    /// Lowercase name, as redis-server reports it.
+    pub name: &'static str,
+    /// Redis arity: exact count when positive, minimum count when negative.
+    pub arity: i32,
+    pub keys: KeyRange,
+    pub flags: u16,
+    pub exec: Exec,
+}
+
+impl Command {
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        if self.arity >= 0 {
+            argc == self.arity as usize
+        } else {
+            argc >= self.arity.unsigned_abs() as usize
+        }
+    }
+}
+
+/// Every family's table.
+fn families() -> [&'static [Command]; 3] {
+    [string::COMMANDS, keys::COMMANDS, server::COMMANDS]
+}
+
+const MAX_NAME: usize = 32;
+
+fn registry() -> &'static HashMap<Vec<u8>, &'static Command> {
+    static REGISTRY: OnceLock<HashMap<Vec<u8>, &'static Command>> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut map = HashMap::new();
+        for family in families() {
+            for cmd in family {
+                let previous = map.insert(cmd.name.as_bytes().to_vec(), cmd);
+                assert!(previous.is_none(), "command {} listed twice", cmd.name);
+            }
+        }
+        map
+    })
+}
+
+/// Finds a command by name, ignoring ASCII case, without allocating.
+pub fn lookup(name: &[u8]) -> Option<&'static Command> {
+    if name.len() > MAX_NAME {
+        return None;
+    }
+    let mut lower = [0u8; MAX_NAME];
+    for (dst, src) in lower.iter_mut().zip(name) {
+        *dst = src.to_ascii_lowercase();
+    }
+    registry().get(&lower[..name.len()]).copied()
+}
+
+/// Every command in the table.
+pub fn all() -> impl Iterator<Item = &'static Command> {
+    families().into_iter().flat_map(|f| f.iter())
+}

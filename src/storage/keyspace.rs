@@ -1,0 +1,424 @@
+//! The keyspace of one data core: its shards, each holding one hashbrown table per slot.
+//!
+//! Synchronous and owned by exactly one data core; never shared, never awaited on. A shard
+//! owns the slots `s` with `s % nshards == shard`, and shard `k` lives on core `k % ncores`,
+//! so any slot range spreads over every core. Per-slot tables make `COUNTKEYSINSLOT` O(1) and
+//! let SCAN, slot migration and flushes walk one slot at a time.
+//!
+//! Expiry is lazy (an expired key is removed when a command looks it up) plus an active cycle
+//! ([`Keyspace::active_expire`]) that each core runs on a timer with a bounded budget.
+
+use hashbrown::HashMap;
+
+use super::value::Value;
+use crate::topology::{key_slot, SlotId, SLOT_COUNT};
+
+/// Expiry time in Unix milliseconds; 0 means the key does not expire.
+pub type ExpireAt = i64;
+
+/// One key's record.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub value: Value,
+    expire_at: ExpireAt,
+    /// Last access, in seconds of the keyspace clock (OBJECT IDLETIME).
+    access: u32,
+}
+
+impl Entry {
+    pub fn expire_at(&self) -> ExpireAt {
+        self.expire_at
+    }
+
+    pub fn is_expired(&self, now_ms: i64) -> bool {
+        self.expire_at != 0 && self.expire_at <= now_ms
+    }
+
+    pub fn idle_seconds(&self, now_ms: i64) -> u64 {
+        ((now_ms / 1000) as u32).saturating_sub(self.access) as u64
+    }
+}
+
+/// All keys of one slot, with the count of keys that carry a TTL.
+#[derive(Default, Debug)]
+struct SlotTable {
+    map: HashMap<Box<[u8]>, Entry>,
+    volatile: usize,
+}
+
+/// One shard: the tables of the slots it owns, indexed by `slot / nshards`.
+#[derive(Debug)]
+struct Shard {
+    tables: Vec<SlotTable>,
+    /// Next table the active expiry cycle visits.
+    expire_cursor: usize,
+}
+
+/// The shards of one data core.
+#[derive(Debug)]
+pub struct Keyspace {
+    shards: Vec<Shard>,
+    core: usize,
+    ncores: usize,
+    nshards: usize,
+    /// Wall clock for the command being executed, in Unix milliseconds.
+    pub now_ms: i64,
+    /// When set, reads do not update access times (CLIENT NO-TOUCH).
+    pub no_touch: bool,
+}
+
+impl Keyspace {
+    /// The keyspace of `core` out of `ncores`, for a node split into `nshards` shards.
+    pub fn new(core: usize, ncores: usize, nshards: usize) -> Self {
+        assert!(nshards >= ncores && core < ncores && nshards <= SLOT_COUNT);
+        let local = (core..nshards).step_by(ncores).count();
+        let shards = (0..local)
+            .map(|i| {
+                let shard = core + i * ncores;
+                let tables = (shard..SLOT_COUNT).step_by(nshards).count();
+                Shard {
+                    tables: (0..tables).map(|_| SlotTable::default()).collect(),
+                    expire_cursor: 0,
+                }
+            })
+            .collect();
+        Keyspace {
+            shards,
+            core,
+            ncores,
+            nshards,
+            now_ms: crate::clock::unix_ms(),
+            no_touch: false,
+        }
+    }
+
+    pub fn nshards(&self) -> usize {
+        self.nshards
+    }
+
+    /// The shard that owns `slot`.
+    pub fn shard_of_slot(nshards: usize, slot: SlotId) -> usize {
+        slot.index() % nshards
+    }
+
+    /// The data core that owns `slot`.
+    pub fn core_of_slot(nshards: usize, ncores: usize, slot: SlotId) -> usize {
+        Self::shard_of_slot(nshards, slot) % ncores
+    }
+
+    /// Whether this core owns `key`.
+    pub fn owns(&self, key: &[u8]) -> bool {
+        Self::core_of_slot(self.nshards, self.ncores, key_slot(key)) == self.core
+    }
+
+    fn table(&mut self, slot: SlotId) -> &mut SlotTable {
+        let shard = slot.index() % self.nshards;
+        debug_assert_eq!(
+            shard % self.ncores,
+            self.core,
+            "slot routed to the wrong core"
+        );
+        &mut self.shards[shard / self.ncores].tables[slot.index() / self.nshards]
+    }
+
+    fn table_ref(&self, slot: SlotId) -> &SlotTable {
+        let shard = slot.index() % self.nshards;
+        &self.shards[shard / self.ncores].tables[slot.index() / self.nshards]
+    }
+
+    fn clock_seconds(&self) -> u32 {
+        (self.now_ms / 1000) as u32
+    }
+
+    /// Looks `key` up for a command, removing it first if it has expired, and records the
+    /// access unless the client asked not to.
+    pub fn get(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        let touch = !self.no_touch;
+        self.lookup(key, touch)
+    }
+
+    /// Looks `key` up without updating its access time (TYPE, TTL, OBJECT, EXISTS).
+    pub fn get_no_touch(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.lookup(key, false)
+    }
+
+    fn lookup(&mut self, key: &[u8], touch: bool) -> Option<&mut Entry> {
+        let now = self.now_ms;
+        let clock = self.clock_seconds();
+        let table = self.table(key_slot(key));
+        if table.volatile > 0 && table.map.get(key).is_some_and(|e| e.is_expired(now)) {
+            table.map.remove(key);
+            table.volatile -= 1;
+            return None;
+        }
+        let entry = table.map.get_mut(key)?;
+        if touch {
+            entry.access = clock;
+        }
+        Some(entry)
+    }
+
+    /// Whether `key` exists (and has not expired).
+    pub fn contains(&mut self, key: &[u8]) -> bool {
+        self.lookup(key, false).is_some()
+    }
+
+    /// Stores `value` under `key` with the given expiry, replacing any previous entry, which
+    /// is returned.
+    pub fn insert(&mut self, key: &[u8], value: Value, expire_at: ExpireAt) -> Option<Entry> {
+        let now = self.now_ms;
+        let access = self.clock_seconds();
+        let table = self.table(key_slot(key));
+        let entry = Entry {
+            value,
+            expire_at,
+            access,
+        };
+        if expire_at != 0 {
+            table.volatile += 1;
+        }
+        let old = match table.map.get_mut(key) {
+            Some(slot) => Some(std::mem::replace(slot, entry)),
+            None => {
+                table.map.insert(key.into(), entry);
+                None
+            }
+        };
+        let old = old?;
+        if old.expire_at != 0 {
+            table.volatile -= 1;
+        }
+        if old.is_expired(now) {
+            None
+        } else {
+            Some(old)
+        }
+    }
+
+    /// Stores `value` under `key`, keeping the existing TTL when the key exists.
+    pub fn insert_keep_ttl(&mut self, key: &[u8], value: Value) {
+        match self.get(key) {
+            Some(entry) => entry.value = value,
+            None => {
+                self.insert(key, value, 0);
+            }
+        }
+    }
+
+    /// Removes `key`; returns its entry if it existed and had not expired.
+    pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
+        let now = self.now_ms;
+        let table = self.table(key_slot(key));
+        let old = table.map.remove(key)?;
+        if old.expire_at != 0 {
+            table.volatile -= 1;
+        }
+        if old.is_expired(now) {
+            None
+        } else {
+            Some(old)
+        }
+    }
+
+    /// Sets (or with 0 clears) the expiry of an existing key; false when the key is absent.
+    pub fn set_expire(&mut self, key: &[u8], expire_at: ExpireAt) -> bool {
+        if self.lookup(key, false).is_none() {
+            return false;
+        }
+        let table = self.table(key_slot(key));
+        let entry = table.map.get_mut(key).expect("key was just found");
+        match (entry.expire_at != 0, expire_at != 0) {
+            (false, true) => table.volatile += 1,
+            (true, false) => table.volatile -= 1,
+            _ => {}
+        }
+        entry.expire_at = expire_at;
+        true
+    }
+
+    /// Number of keys stored on this core, including expired keys not yet reclaimed (as
+    /// redis-server's DBSIZE).
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .flat_map(|s| s.tables.iter())
+            .map(|t| t.map.len())
+            .sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of keys with a TTL on this core.
+    pub fn volatile_len(&self) -> usize {
+        self.shards
+            .iter()
+            .flat_map(|s| s.tables.iter())
+            .map(|t| t.volatile)
+            .sum()
+    }
+
+    /// Number of keys in `slot` (which must belong to this core).
+    pub fn count_in_slot(&self, slot: SlotId) -> usize {
+        self.table_ref(slot).map.len()
+    }
+
+    /// Removes every key on this core.
+    pub fn clear(&mut self) {
+        for shard in &mut self.shards {
+            for table in &mut shard.tables {
+                *table = SlotTable::default();
+            }
+        }
+    }
+
+    /// Calls `f` for every live key on this core.
+    pub fn for_each_key(&self, mut f: impl FnMut(&[u8], &Entry)) {
+        let now = self.now_ms;
+        for shard in &self.shards {
+            for table in &shard.tables {
+                for (k, e) in &table.map {
+                    if !e.is_expired(now) {
+                        f(k, e);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Position of the shard-local table holding `slot` within the scan order of `shard`.
+    pub fn tables_per_shard(nshards: usize, shard: usize) -> usize {
+        (shard..SLOT_COUNT).step_by(nshards).count()
+    }
+
+    /// Visits the live keys of table `index` of global shard `shard` (owned by this core).
+    pub fn for_each_in_table(&self, shard: usize, index: usize, mut f: impl FnMut(&[u8], &Entry)) {
+        let now = self.now_ms;
+        let table = &self.shards[shard / self.ncores].tables[index];
+        for (k, e) in &table.map {
+            if !e.is_expired(now) {
+                f(k, e);
+            }
+        }
+    }
+
+    /// A random live key on this core, if any.
+    pub fn random_key(&self, seed: u64) -> Option<Vec<u8>> {
+        let total = self.len();
+        if total == 0 {
+            return None;
+        }
+        let now = self.now_ms;
+        // Try a few random positions so a core full of expired keys still finishes quickly.
+        for attempt in 0..16u64 {
+            let mut pick = (splitmix(seed.wrapping_add(attempt)) % total as u64) as usize;
+            for table in self.shards.iter().flat_map(|s| s.tables.iter()) {
+                if pick < table.map.len() {
+                    let (k, e) = table.map.iter().nth(pick).expect("index within table");
+                    if !e.is_expired(now) {
+                        return Some(k.to_vec());
+                    }
+                    break;
+                }
+                pick -= table.map.len();
+            }
+        }
+        None
+    }
+
+    /// One bounded active-expiry step: visits tables holding keys with a TTL, starting where
+    /// the last step stopped, until about `budget` entries were examined. Returns the number
+    /// of keys removed.
+    pub fn active_expire(&mut self, budget: usize) -> usize {
+        let now = self.now_ms;
+        let mut removed = 0;
+        for shard in &mut self.shards {
+            let ntables = shard.tables.len();
+            let mut examined = 0;
+            let mut visited = 0;
+            while examined < budget && visited < ntables {
+                let index = shard.expire_cursor % ntables;
+                shard.expire_cursor = (index + 1) % ntables;
+                visited += 1;
+                let table = &mut shard.tables[index];
+                if table.volatile == 0 {
+                    continue;
+                }
+                examined += table.map.len();
+                let before = table.map.len();
+                table.map.retain(|_, e| !e.is_expired(now));
+                let gone = before - table.map.len();
+                table.volatile -= gone;
+                removed += gone;
+            }
+        }
+        removed
+    }
+}
+
+/// A small mixing function for random choices that need no cryptographic quality.
+pub fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ks() -> Keyspace {
+        Keyspace::new(0, 1, 4)
+    }
+
+    #[test]
+    fn insert_get_remove() {
+        let mut k = ks();
+        assert!(k.insert(b"a", Value::string(b"1"), 0).is_none());
+        assert_eq!(k.get(b"a").unwrap().value, Value::Int(1));
+        assert!(k.insert(b"a", Value::string(b"x"), 0).is_some());
+        assert_eq!(k.len(), 1);
+        assert!(k.remove(b"a").is_some());
+        assert!(k.get(b"a").is_none());
+        assert!(k.is_empty());
+    }
+
+    #[test]
+    fn lazy_and_active_expiry() {
+        let mut k = ks();
+        k.now_ms = 1_000;
+        k.insert(b"a", Value::string(b"1"), 2_000);
+        k.insert(b"b", Value::string(b"1"), 2_000);
+        k.insert(b"c", Value::string(b"1"), 0);
+        assert_eq!(k.volatile_len(), 2);
+        k.now_ms = 2_000;
+        assert!(k.get(b"a").is_none());
+        assert_eq!(k.len(), 2);
+        assert_eq!(k.active_expire(1000), 1);
+        assert_eq!(k.len(), 1);
+        assert_eq!(k.volatile_len(), 0);
+    }
+
+    #[test]
+    fn set_expire_tracks_volatile_count() {
+        let mut k = ks();
+        k.insert(b"a", Value::string(b"1"), 0);
+        assert!(k.set_expire(b"a", k.now_ms + 10_000));
+        assert_eq!(k.volatile_len(), 1);
+        assert!(k.set_expire(b"a", 0));
+        assert_eq!(k.volatile_len(), 0);
+        assert!(!k.set_expire(b"missing", 5));
+    }
+
+    #[test]
+    fn cores_own_interleaved_slots() {
+        let a = Keyspace::new(0, 2, 4);
+        let b = Keyspace::new(1, 2, 4);
+        let key = b"foo"; // slot 12182 → shard 2 → core 0
+        assert!(a.owns(key));
+        assert!(!b.owns(key));
+        assert_eq!(Keyspace::tables_per_shard(4, 0), 4096);
+    }
+}

@@ -1,0 +1,10 @@
+//! Data owned by one data core: values, the per-slot keyspace, expiry.
+//!
+//! Synchronous; never awaits and knows nothing of executors or sockets. Each core owns one
+//! [`Keyspace`] holding its shards.
+
+pub mod keyspace;
+pub mod value;
+
+pub use keyspace::{Entry, ExpireAt, Keyspace};
+pub use value::{Kind, Value};

@@ -1,0 +1,131 @@
+//! Stored values and their encodings.
+//!
+//! Strings keep redis-server's three encodings observable through `OBJECT ENCODING`: `int`
+//! (a value that round-trips as a 64-bit integer), `embstr` (short, never modified in place)
+//! and `raw` (long, or modified by APPEND/SETRANGE).
+
+use crate::protocol::number::parse_i64;
+
+/// Longest string redis-server stores as `embstr`.
+pub const EMBSTR_MAX: usize = 44;
+
+/// A value stored under a key.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A string that is the canonical decimal form of an i64.
+    Int(i64),
+    /// A string created whole (SET, GETSET, ...).
+    Str(Box<[u8]>),
+    /// A string modified in place (APPEND, SETRANGE), growable.
+    Raw(Vec<u8>),
+}
+
+/// The `TYPE` of a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    String,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::String => "string",
+        }
+    }
+}
+
+impl Value {
+    /// A string value with the encoding redis-server would pick for it on SET.
+    pub fn string(data: &[u8]) -> Value {
+        if data.len() <= 20 {
+            if let Some(n) = parse_i64(data) {
+                return Value::Int(n);
+            }
+        }
+        Value::Str(data.into())
+    }
+
+    pub fn kind(&self) -> Kind {
+        match self {
+            Value::Int(_) | Value::Str(_) | Value::Raw(_) => Kind::String,
+        }
+    }
+
+    /// The `OBJECT ENCODING` name.
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            Value::Int(_) => "int",
+            Value::Str(s) if s.len() <= EMBSTR_MAX => "embstr",
+            Value::Str(_) | Value::Raw(_) => "raw",
+        }
+    }
+
+    /// Approximate heap bytes owned by the value (for DEBUG OBJECT / MEMORY USAGE).
+    pub fn heap_size(&self) -> usize {
+        match self {
+            Value::Int(_) => 0,
+            Value::Str(s) => s.len(),
+            Value::Raw(v) => v.capacity(),
+        }
+    }
+}
+
+/// Borrowed or formatted bytes of a string value.
+pub enum StrBytes<'a> {
+    Borrowed(&'a [u8]),
+    Int([u8; 20], u8),
+}
+
+impl StrBytes<'_> {
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            StrBytes::Borrowed(b) => b,
+            StrBytes::Int(buf, start) => &buf[*start as usize..],
+        }
+    }
+}
+
+impl Value {
+    /// The string bytes of a string value; `None` for other types.
+    pub fn str_bytes(&self) -> Option<StrBytes<'_>> {
+        match self {
+            Value::Int(n) => {
+                let mut buf = [0u8; 20];
+                let len = crate::protocol::reply::fmt_i64(*n, &mut buf).len();
+                Some(StrBytes::Int(buf, (20 - len) as u8))
+            }
+            Value::Str(s) => Some(StrBytes::Borrowed(s)),
+            Value::Raw(v) => Some(StrBytes::Borrowed(v)),
+        }
+    }
+
+    /// Converts a string value into its growable form for in-place edits.
+    pub fn make_raw(&mut self) -> Option<&mut Vec<u8>> {
+        let bytes = match self {
+            Value::Raw(v) => return Some(v),
+            Value::Int(_) | Value::Str(_) => self.str_bytes()?.as_slice().to_vec(),
+        };
+        *self = Value::Raw(bytes);
+        match self {
+            Value::Raw(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_match_redis() {
+        assert_eq!(Value::string(b"123").encoding(), "int");
+        assert_eq!(Value::string(b"0123").encoding(), "embstr");
+        assert_eq!(Value::string(&[b'a'; 44]).encoding(), "embstr");
+        assert_eq!(Value::string(&[b'a'; 45]).encoding(), "raw");
+        let mut v = Value::string(b"12");
+        v.make_raw().unwrap().push(b'3');
+        assert_eq!(v.encoding(), "raw");
+        assert_eq!(v.str_bytes().unwrap().as_slice(), b"123");
+    }
+}
