@@ -6,9 +6,18 @@
 //! - [`topology`]: slot hashing (pure).
 //! - [`storage`]: one core's keyspace: per-slot tables, values, expiry (synchronous).
 //! - [`cmd`]: the command table and synchronous handlers.
+//! - [`shard`]: data-core executors, the cross-core mesh, cross-core transactions,
+//!   server-wide commands.
+//! - [`net`]: listeners and the connection loop.
+//! - [`alloc`]: the counting allocator behind `INFO memory`.
+//!
+//! See `ARCHITECTURE.md` for the threads and the life of a command.
 
+pub mod alloc;
 pub mod clock;
 pub mod cmd;
+pub mod net;
 pub mod protocol;
+pub mod shard;
 pub mod storage;
 pub mod topology;

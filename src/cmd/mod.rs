@@ -160,22 +160,22 @@ fn families() -> [&'static [Command]; 3] {
 
 const MAX_NAME: usize = 32;
 
-fn registry() -> &'static HashMap<Vec<u8>, &'static Command> {
-    static REGISTRY: OnceLock<HashMap<Vec<u8>, &'static Command>> = OnceLock::new();
+/// Name → (id, entry); ids follow the order of [`all`].
+fn registry() -> &'static HashMap<Vec<u8>, (usize, &'static Command)> {
+    static REGISTRY: OnceLock<HashMap<Vec<u8>, (usize, &'static Command)>> = OnceLock::new();
     REGISTRY.get_or_init(|| {
         let mut map = HashMap::new();
-        for family in families() {
-            for cmd in family {
-                let previous = map.insert(cmd.name.as_bytes().to_vec(), cmd);
-                assert!(previous.is_none(), "command {} listed twice", cmd.name);
-            }
+        for (id, cmd) in all().enumerate() {
+            let previous = map.insert(cmd.name.as_bytes().to_vec(), (id, cmd));
+            assert!(previous.is_none(), "command {} listed twice", cmd.name);
         }
         map
     })
 }
 
-/// Finds a command by name, ignoring ASCII case, without allocating.
-pub fn lookup(name: &[u8]) -> Option<&'static Command> {
+/// Finds a command by name, ignoring ASCII case, without allocating: its id (an index into
+/// [`all`], for statistics) and its entry.
+pub fn lookup(name: &[u8]) -> Option<(usize, &'static Command)> {
     if name.len() > MAX_NAME {
         return None;
     }

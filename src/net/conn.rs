@@ -1,0 +1,387 @@
+//! The connection loop: read a batch, parse every complete command, route each one, write the
+//! replies in request order.
+//!
+//! Runs on the data core that accepted the connection. HOT PATH: no per-command allocation for
+//! local commands, no logging above `trace!`. Keyed commands for this core run inline; those
+//! for other cores are grouped into one mesh message per core per batch ([`Pending`]), and
+//! their replies are spliced back in order. Commands that need the whole server, or keys on
+//! several cores, first flush what is pending, which keeps a connection's effects in order.
+
+use std::os::fd::AsRawFd;
+use std::rc::Rc;
+
+use futures_lite::AsyncWriteExt;
+use glommio::net::TcpStream;
+
+use super::session::{self, Flow, Session};
+use crate::clock;
+use crate::cmd::error::unknown_command_text;
+use crate::cmd::{self, Args, CmdError, Command, Exec, Spread, NO_AUTH};
+use crate::protocol::{Limits, Parsed, Reply, RequestParser, Span};
+use crate::shard::clients::ClientHandle;
+use crate::shard::core::CoreCtx;
+use crate::shard::mesh::{BatchReply, DataMsg, RemoteBatch};
+use crate::shard::{global, spread};
+
+const READ_CHUNK: usize = 16 * 1024;
+
+/// Serves one client until it disconnects, quits or is killed.
+pub async fn serve(ctx: Rc<CoreCtx>, mut stream: TcpStream) {
+    let id = ctx
+        .shared
+        .next_client_id
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let unspecified = std::net::SocketAddr::from(([0, 0, 0, 0], 0));
+    let handle = Rc::new(ClientHandle::new(
+        id,
+        stream.peer_addr().unwrap_or(unspecified),
+        stream.local_addr().unwrap_or(unspecified),
+        stream.as_raw_fd(),
+        clock::unix_ms(),
+    ));
+    ctx.clients.borrow_mut().add(handle.clone());
+    let authenticated = ctx.opts.borrow().requirepass.is_none();
+    let mut sess = Session::new(handle.clone(), authenticated);
+    let mut conn = Conn::new(ctx.ncores);
+    loop {
+        if conn.filled == conn.rbuf.len() {
+            let wanted = conn.parser.wanted_len().unwrap_or(0);
+            let grow = wanted.max(conn.rbuf.len() + READ_CHUNK);
+            conn.rbuf.resize(grow, 0);
+        }
+        let n = match read_some(&stream, &mut conn.rbuf[conn.filled..]).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        conn.filled += n;
+        ctx.stats
+            .net_input_bytes
+            .set(ctx.stats.net_input_bytes.get() + n as u64);
+        if conn.filled > ctx.opts.borrow().client_query_buffer_limit {
+            log::warn!("closing client {id}: query buffer over client-query-buffer-limit");
+            break;
+        }
+        let flow = conn.process(&ctx, &mut sess).await;
+        if !conn.out.is_empty() {
+            if stream.write_all(&conn.out.buf).await.is_err() {
+                break;
+            }
+            ctx.stats
+                .net_output_bytes
+                .set(ctx.stats.net_output_bytes.get() + conn.out.len() as u64);
+            conn.out.buf.clear();
+            if conn.out.buf.capacity() > 1 << 20 {
+                conn.out.buf.shrink_to(READ_CHUNK);
+            }
+        }
+        if flow == Flow::Close || handle.killed.get() {
+            break;
+        }
+        conn.compact();
+    }
+    ctx.clients.borrow_mut().remove(id);
+}
+
+/// Reads what the socket holds into `buf`, waiting only when it holds nothing.
+///
+/// glommio's own read arms an io_uring poll after every partial read, and on a busy core each
+/// poll completes through a task-work interrupt that costs more than the request itself
+/// (measured: `tuning/RESULTS.md`). Here a non-blocking `recv` takes whatever is queued and
+/// only an empty socket parks, on a one-byte peek. The yield first lets the other connections
+/// of this core run, so a client's next request has usually arrived by then.
+async fn read_some(stream: &TcpStream, buf: &mut [u8]) -> std::io::Result<usize> {
+    futures_lite::future::yield_now().await;
+    loop {
+        if let Some(n) = try_recv(stream.as_raw_fd(), buf)? {
+            return Ok(n);
+        }
+        let mut one = [0u8; 1];
+        stream.peek(&mut one).await?;
+    }
+}
+
+/// A non-blocking `recv`: `None` when the socket has nothing queued.
+fn try_recv(fd: std::os::fd::RawFd, buf: &mut [u8]) -> std::io::Result<Option<usize>> {
+    loop {
+        // SAFETY: `buf` is valid for writes of `buf.len()` bytes for the whole call.
+        let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) };
+        if n >= 0 {
+            return Ok(Some(n as usize));
+        }
+        let err = std::io::Error::last_os_error();
+        match err.kind() {
+            std::io::ErrorKind::WouldBlock => return Ok(None),
+            std::io::ErrorKind::Interrupted => continue,
+            _ => return Err(err),
+        }
+    }
+}
+
+/// Per-connection buffers and parser state.
+struct Conn {
+    rbuf: Vec<u8>,
+    filled: usize,
+    parser: RequestParser,
+    spans: Vec<Span>,
+    out: Reply,
+    pending: Pending,
+}
+
+impl Conn {
+    fn new(ncores: usize) -> Self {
+        Conn {
+            rbuf: vec![0; READ_CHUNK],
+            filled: 0,
+            parser: RequestParser::new(),
+            spans: Vec::with_capacity(16),
+            out: Reply::new(crate::protocol::Proto::Resp2),
+            pending: Pending::new(ncores),
+        }
+    }
+
+    /// Parses and runs every complete command in the buffer.
+    async fn process(&mut self, ctx: &Rc<CoreCtx>, sess: &mut Session) -> Flow {
+        loop {
+            let limits = Limits {
+                max_bulk_len: ctx.opts.borrow().proto_max_bulk_len,
+                authenticated: sess.authenticated,
+            };
+            match self
+                .parser
+                .parse(&mut self.rbuf[..self.filled], &mut self.spans, &limits)
+            {
+                Ok(Parsed::Command) => {
+                    let args = Args::new(&self.rbuf[..self.filled], &self.spans);
+                    let flow = dispatch(ctx, sess, args, &mut self.out, &mut self.pending).await;
+                    self.spans.clear();
+                    if flow == Flow::Close {
+                        self.pending.flush(ctx, &mut self.out).await;
+                        return Flow::Close;
+                    }
+                }
+                Ok(Parsed::Incomplete) => break,
+                Err(e) => {
+                    self.pending.flush(ctx, &mut self.out).await;
+                    self.out.error(&e.message());
+                    return Flow::Close;
+                }
+            }
+        }
+        self.pending.flush(ctx, &mut self.out).await;
+        sess.handle.qbuf.set(self.filled - self.parser.cmd_start());
+        Flow::Continue
+    }
+
+    /// Drops the bytes of executed commands from the read buffer.
+    fn compact(&mut self) {
+        let start = self.parser.cmd_start();
+        if start == 0 {
+            return;
+        }
+        self.rbuf.copy_within(start..self.filled, 0);
+        self.filled -= start;
+        self.parser.shift(start, &mut self.spans);
+        if self.rbuf.len() > 4 * READ_CHUNK && self.filled < READ_CHUNK {
+            self.rbuf.truncate(READ_CHUNK);
+            self.rbuf.shrink_to_fit();
+        }
+    }
+}
+
+/// Where one command's reply comes from, while remote batches are outstanding.
+enum Segment {
+    /// Ends at this offset of the local buffer.
+    Local(usize),
+    /// The next reply from this core.
+    Remote(usize),
+}
+
+/// Keyed commands waiting to be sent to other cores, and the order of all replies since.
+struct Pending {
+    batches: Vec<Option<RemoteBatch>>,
+    local: Reply,
+    order: Vec<Segment>,
+    reply_tx: flume::Sender<BatchReply>,
+    reply_rx: flume::Receiver<BatchReply>,
+    replies: Vec<Option<(BatchReply, usize, usize)>>,
+}
+
+impl Pending {
+    fn new(ncores: usize) -> Self {
+        let (reply_tx, reply_rx) = flume::bounded(ncores.max(1));
+        Pending {
+            batches: (0..ncores).map(|_| None).collect(),
+            local: Reply::new(crate::protocol::Proto::Resp2),
+            order: Vec::new(),
+            reply_tx,
+            reply_rx,
+            replies: (0..ncores).map(|_| None).collect(),
+        }
+    }
+
+    fn is_active(&self) -> bool {
+        !self.order.is_empty()
+    }
+
+    /// Where a local reply must be written right now.
+    fn sink<'a>(&'a mut self, out: &'a mut Reply) -> &'a mut Reply {
+        if self.is_active() {
+            self.local.proto = out.proto;
+            &mut self.local
+        } else {
+            out
+        }
+    }
+
+    /// Records that a local reply was just written into [`Pending::sink`].
+    fn local_done(&mut self) {
+        if self.is_active() {
+            self.order.push(Segment::Local(self.local.buf.len()));
+        }
+    }
+
+    fn queue(
+        &mut self,
+        core: usize,
+        id: usize,
+        cmd: &'static Command,
+        args: Args,
+        sess: &Session,
+        proto: crate::protocol::Proto,
+    ) {
+        let batch = self.batches[core].get_or_insert_with(|| {
+            RemoteBatch::new(proto, sess.handle.no_touch.get(), self.reply_tx.clone())
+        });
+        batch.push(id, cmd, args.iter());
+        self.order.push(Segment::Remote(core));
+    }
+
+    /// Sends every batch, waits for the replies and appends all replies in order to `out`.
+    async fn flush(&mut self, ctx: &CoreCtx, out: &mut Reply) {
+        if !self.is_active() {
+            return;
+        }
+        let mut sent = 0;
+        for core in 0..self.batches.len() {
+            if let Some(batch) = self.batches[core].take() {
+                ctx.mesh.data[core]
+                    .as_ref()
+                    .expect("link to another core")
+                    .send_async(DataMsg::Batch(batch))
+                    .await
+                    .expect("mesh link closed");
+                sent += 1;
+            }
+        }
+        for _ in 0..sent {
+            let reply = self
+                .reply_rx
+                .recv_async()
+                .await
+                .expect("reply channel open");
+            let core = reply.core;
+            self.replies[core] = Some((reply, 0, 0));
+        }
+        let mut local_start = 0;
+        for seg in self.order.drain(..) {
+            match seg {
+                Segment::Local(end) => {
+                    out.raw(&self.local.buf[local_start..end]);
+                    local_start = end;
+                }
+                Segment::Remote(core) => {
+                    let (reply, next, start) =
+                        self.replies[core].as_mut().expect("reply from every core");
+                    let end = reply.ends[*next] as usize;
+                    out.raw(&reply.buf[*start..end]);
+                    *next += 1;
+                    *start = end;
+                }
+            }
+        }
+        self.local.buf.clear();
+        for r in &mut self.replies {
+            *r = None;
+        }
+    }
+}
+
+/// Routes one command: checks, then runs it here, queues it for another core, or runs it
+/// after flushing what is pending.
+async fn dispatch(
+    ctx: &Rc<CoreCtx>,
+    sess: &mut Session,
+    args: Args<'_>,
+    out: &mut Reply,
+    pending: &mut Pending,
+) -> Flow {
+    let Some((id, cmd)) = cmd::lookup(args.get(0)) else {
+        let rest: Vec<&[u8]> = args.iter().skip(1).collect();
+        let sink = pending.sink(out);
+        sink.error(&unknown_command_text(args.get(0), &rest));
+        pending.local_done();
+        return Flow::Continue;
+    };
+    sess.handle.last_cmd.set(cmd.name);
+    if !cmd.arity_ok(args.len()) {
+        let sink = pending.sink(out);
+        sink.error(&CmdError::WrongArity(cmd.name.to_string()).text());
+        pending.local_done();
+        return Flow::Continue;
+    }
+    if !sess.authenticated && cmd.flags & NO_AUTH == 0 {
+        let sink = pending.sink(out);
+        sink.error(&CmdError::NoAuth.text());
+        pending.local_done();
+        return Flow::Continue;
+    }
+    match cmd.exec {
+        Exec::Keyed(_, spread) => {
+            let mut target: Option<usize> = None;
+            let mut spans_cores = false;
+            cmd.keys.for_each(args.len(), |i| {
+                let core = ctx.core_of_key(args.get(i));
+                match target {
+                    None => target = Some(core),
+                    Some(t) if t != core => spans_cores = true,
+                    Some(_) => {}
+                }
+            });
+            let proto = out.proto;
+            let no_touch = sess.handle.no_touch.get();
+            if spans_cores && spread != Spread::Single {
+                pending.flush(ctx, out).await;
+                ctx.gate.opened().await;
+                spread::run(ctx, id, cmd, spread, args, no_touch, out).await;
+                return Flow::Continue;
+            }
+            let core = target.unwrap_or(ctx.core);
+            if core == ctx.core {
+                if !ctx.gate.is_open() {
+                    ctx.gate.opened().await;
+                }
+                let sink = pending.sink(out);
+                ctx.exec_keyed(id, cmd, args, sink, no_touch);
+                pending.local_done();
+            } else {
+                pending.queue(core, id, cmd, args, sess, proto);
+            }
+            Flow::Continue
+        }
+        Exec::Session(which) => {
+            pending.flush(ctx, out).await;
+            let start = out.len();
+            let flow = session::exec(ctx, sess, which, args, out);
+            ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+            flow
+        }
+        Exec::Global(which) => {
+            pending.flush(ctx, out).await;
+            ctx.gate.opened().await;
+            let start = out.len();
+            let flow = global::exec(ctx, sess, which, args, out).await;
+            ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+            flow
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Client networking: listeners and the connection loop. The only place with client sockets.
+//!
+//! Runs on every data core's executor.
+
+pub mod conn;
+pub mod listener;
+pub mod session;

@@ -1,0 +1,252 @@
+//! One data core's state and the code that runs commands on it.
+//!
+//! A [`CoreCtx`] lives on its core only (`Rc`, `RefCell`); other cores reach it through the
+//! mesh. Keyed commands run synchronously against the core's [`Keyspace`]; the keyspace is
+//! borrowed only for the duration of one synchronous handler, never across an `.await`.
+
+use std::cell::{Cell, RefCell};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::clock;
+use crate::cmd::{Args, Command, Exec};
+use crate::protocol::Reply;
+use crate::storage::Keyspace;
+
+use super::clients::ClientRegistry;
+use super::gate::Gate;
+use super::mesh::{BatchReply, CoreFn, CtlMsg, DataMsg, MeshReceivers, MeshSenders, RemoteBatch};
+use super::options::RunOptions;
+
+/// State shared by every core: counters that change on connect/disconnect, never per command.
+pub struct Shared {
+    pub next_client_id: AtomicU64,
+    pub connected_clients: AtomicUsize,
+    pub total_connections: AtomicU64,
+    pub rejected_connections: AtomicU64,
+    pub next_txn: AtomicU64,
+    pub shutting_down: AtomicBool,
+    pub started: Instant,
+    pub run_id: String,
+    pub ncores: usize,
+    pub nshards: usize,
+}
+
+/// Per-core command statistics (INFO stats/commandstats), aggregated across cores on demand.
+#[derive(Default)]
+pub struct Stats {
+    pub commands: Cell<u64>,
+    /// Calls and failed calls per command table id.
+    pub per_command: RefCell<Vec<(u64, u64)>>,
+    pub expired_keys: Cell<u64>,
+    pub net_input_bytes: Cell<u64>,
+    pub net_output_bytes: Cell<u64>,
+    /// Recent `(unix ms, commands)` samples for instantaneous_ops_per_sec.
+    samples: RefCell<std::collections::VecDeque<(i64, u64)>>,
+}
+
+impl Stats {
+    /// Records a sample of the command counter (called on the core's timer).
+    pub fn sample(&self, now_ms: i64) {
+        let mut samples = self.samples.borrow_mut();
+        samples.push_back((now_ms, self.commands.get()));
+        while samples.len() > 16 {
+            samples.pop_front();
+        }
+    }
+
+    /// Commands per second over the recent samples.
+    pub fn ops_per_sec(&self) -> f64 {
+        let samples = self.samples.borrow();
+        match (samples.front(), samples.back()) {
+            (Some(&(t0, c0)), Some(&(t1, c1))) if t1 > t0 => {
+                (c1 - c0) as f64 * 1000.0 / (t1 - t0) as f64
+            }
+            _ => 0.0,
+        }
+    }
+
+    pub fn record(&self, id: usize, failed: bool) {
+        self.commands.set(self.commands.get() + 1);
+        let mut per = self.per_command.borrow_mut();
+        if per.len() <= id {
+            per.resize(id + 1, (0, 0));
+        }
+        per[id].0 += 1;
+        if failed {
+            per[id].1 += 1;
+        }
+    }
+}
+
+/// Everything one data core owns.
+pub struct CoreCtx {
+    pub core: usize,
+    pub ncores: usize,
+    pub nshards: usize,
+    pub ks: RefCell<Keyspace>,
+    pub mesh: MeshSenders,
+    pub gate: Gate,
+    pub shared: Arc<Shared>,
+    pub opts: RefCell<RunOptions>,
+    pub clients: RefCell<ClientRegistry>,
+    pub stats: Stats,
+}
+
+impl CoreCtx {
+    pub fn new(core: usize, mesh: MeshSenders, shared: Arc<Shared>, opts: RunOptions) -> Self {
+        CoreCtx {
+            core,
+            ncores: shared.ncores,
+            nshards: shared.nshards,
+            ks: RefCell::new(Keyspace::new(core, shared.ncores, shared.nshards)),
+            mesh,
+            gate: Gate::default(),
+            shared,
+            opts: RefCell::new(opts),
+            clients: RefCell::new(ClientRegistry::default()),
+            stats: Stats::default(),
+        }
+    }
+
+    /// The core that owns `key`.
+    pub fn core_of_key(&self, key: &[u8]) -> usize {
+        Keyspace::core_of_slot(self.nshards, self.ncores, crate::topology::key_slot(key))
+    }
+
+    /// Runs a keyed command on this core, appending its reply. A panicking handler is
+    /// answered with an error instead of taking the core down.
+    pub fn exec_keyed(
+        &self,
+        id: usize,
+        cmd: &Command,
+        args: Args,
+        reply: &mut Reply,
+        no_touch: bool,
+    ) {
+        let Exec::Keyed(handler, _) = cmd.exec else {
+            unreachable!("exec_keyed called for a non-keyed command");
+        };
+        let start = reply.buf.len();
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let mut ks = self.ks.borrow_mut();
+            ks.now_ms = clock::unix_ms();
+            ks.no_touch = no_touch && cmd.name != "touch";
+            handler(&mut ks, args, reply);
+        }));
+        if outcome.is_err() {
+            reply.buf.truncate(start);
+            reply.error("ERR internal error while executing the command");
+        }
+        let failed = reply.buf.get(start) == Some(&b'-');
+        self.stats.record(id, failed);
+    }
+
+    /// Runs every command of a batch from another core and returns the replies.
+    pub fn exec_batch(&self, batch: RemoteBatch) {
+        let mut reply = Reply::new(batch.proto);
+        let mut ends = Vec::with_capacity(batch.cmds.len());
+        for c in &batch.cmds {
+            let spans = &batch.spans[c.first_span as usize..(c.first_span + c.nspans) as usize];
+            let args = Args::new(&batch.bytes, spans);
+            self.exec_keyed(c.id, c.cmd, args, &mut reply, batch.no_touch);
+            ends.push(reply.buf.len() as u32);
+        }
+        let _ = batch.reply_to.try_send(BatchReply {
+            core: self.core,
+            buf: reply.buf,
+            ends,
+        });
+    }
+
+    /// Sends `f` to run on `core` (this one included) and waits for its result.
+    pub async fn on_core<R, F>(self: &Rc<Self>, core: usize, f: F) -> R
+    where
+        R: Send + 'static,
+        F: FnOnce(&CoreCtx) -> R + Send + 'static,
+    {
+        if core == self.core {
+            self.gate.opened().await;
+            return f(self);
+        }
+        let (tx, rx) = flume::bounded(1);
+        let call: CoreFn = Box::new(move |ctx: &CoreCtx| {
+            let _ = tx.try_send(f(ctx));
+        });
+        let link = self.mesh.data[core].as_ref().expect("link to another core");
+        link.send_async(DataMsg::Call(call))
+            .await
+            .expect("mesh link closed");
+        rx.recv_async().await.expect("core dropped a call")
+    }
+
+    /// Runs `f` on every core and collects the results in core order.
+    pub async fn on_all_cores<R, F>(self: &Rc<Self>, f: F) -> Vec<R>
+    where
+        R: Send + 'static,
+        F: Fn(&CoreCtx) -> R + Send + Sync + Clone + 'static,
+    {
+        let (tx, rx) = flume::bounded(self.ncores);
+        for core in 0..self.ncores {
+            if core == self.core {
+                continue;
+            }
+            let f = f.clone();
+            let tx = tx.clone();
+            let call: CoreFn = Box::new(move |ctx: &CoreCtx| {
+                let _ = tx.try_send((ctx.core, f(ctx)));
+            });
+            let link = self.mesh.data[core].as_ref().expect("link to another core");
+            link.send_async(DataMsg::Call(call))
+                .await
+                .expect("mesh link closed");
+        }
+        self.gate.opened().await;
+        let mut results: Vec<Option<R>> = (0..self.ncores).map(|_| None).collect();
+        results[self.core] = Some(f(self));
+        for _ in 1..self.ncores {
+            let (core, r) = rx.recv_async().await.expect("core dropped a call");
+            results[core] = Some(r);
+        }
+        results
+            .into_iter()
+            .map(|r| r.expect("every core answered"))
+            .collect()
+    }
+}
+
+/// Serves one incoming data link: batches and calls run in arrival order, each once the
+/// gate is open.
+pub async fn serve_data_link(ctx: Rc<CoreCtx>, link: flume::Receiver<DataMsg>) {
+    while let Ok(msg) = link.recv_async().await {
+        ctx.gate.opened().await;
+        match msg {
+            DataMsg::Batch(batch) => ctx.exec_batch(batch),
+            DataMsg::Call(f) => f(&ctx),
+        }
+    }
+}
+
+/// Serves one incoming control link; never waits, so transactions always make progress.
+pub async fn serve_ctl_link(ctx: Rc<CoreCtx>, link: flume::Receiver<CtlMsg>) {
+    while let Ok(msg) = link.recv_async().await {
+        match msg {
+            CtlMsg::Lock { txn, granted } => ctx.gate.request(txn, granted),
+            CtlMsg::Call { f, .. } => f(&ctx),
+            CtlMsg::Unlock { txn } => ctx.gate.release(txn),
+        }
+    }
+}
+
+/// Spawns the receivers of every link into this core.
+pub fn spawn_mesh_receivers(ctx: &Rc<CoreCtx>, receivers: MeshReceivers) {
+    for link in receivers.data {
+        glommio::spawn_local(serve_data_link(ctx.clone(), link)).detach();
+    }
+    for link in receivers.ctl {
+        glommio::spawn_local(serve_ctl_link(ctx.clone(), link)).detach();
+    }
+}

@@ -1,0 +1,87 @@
+//! A data core's gate: held by at most one cross-core transaction at a time.
+//!
+//! Core-local (`Cell`/`RefCell`, never shared between threads). While a transaction holds the
+//! gate, no other command runs on this core: connections and data-link receivers wait for it
+//! to open; the holder's steps arrive on control links and run. Transactions take the gates of
+//! the cores they need in ascending core order, so two transactions never wait on each other
+//! in a cycle. Grants are FIFO.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use super::mesh::TxnId;
+
+#[derive(Default)]
+pub struct Gate {
+    holder: Cell<Option<TxnId>>,
+    queue: RefCell<VecDeque<(TxnId, flume::Sender<()>)>>,
+    waiting_to_run: RefCell<Vec<Waker>>,
+}
+
+impl Gate {
+    pub fn is_open(&self) -> bool {
+        self.holder.get().is_none()
+    }
+
+    /// Asks for the gate on behalf of `txn`; `granted` receives one message when it holds it.
+    pub fn request(&self, txn: TxnId, granted: flume::Sender<()>) {
+        if self.holder.get().is_none() {
+            self.holder.set(Some(txn));
+            let _ = granted.try_send(());
+        } else {
+            self.queue.borrow_mut().push_back((txn, granted));
+        }
+    }
+
+    /// Releases the gate held by `txn` and hands it to the next transaction in line, or opens
+    /// it for ordinary commands.
+    pub fn release(&self, txn: TxnId) {
+        debug_assert_eq!(
+            self.holder.get(),
+            Some(txn),
+            "gate released by a non-holder"
+        );
+        let next = self.queue.borrow_mut().pop_front();
+        match next {
+            Some((next_txn, granted)) => {
+                self.holder.set(Some(next_txn));
+                let _ = granted.try_send(());
+            }
+            None => {
+                self.holder.set(None);
+                for waker in self.waiting_to_run.borrow_mut().drain(..) {
+                    waker.wake();
+                }
+            }
+        }
+    }
+
+    /// Resolves once no transaction holds the gate.
+    pub fn opened(&self) -> Opened<'_> {
+        Opened { gate: self }
+    }
+}
+
+/// Future returned by [`Gate::opened`].
+pub struct Opened<'a> {
+    gate: &'a Gate,
+}
+
+impl Future for Opened<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.gate.is_open() {
+            Poll::Ready(())
+        } else {
+            self.gate
+                .waiting_to_run
+                .borrow_mut()
+                .push(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+}

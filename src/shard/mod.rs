@@ -1,0 +1,16 @@
+//! Data cores: executors, pinning, the flume mesh between cores, cross-core transactions and
+//! server-wide commands.
+//!
+//! Everything here runs on a data core's glommio executor and may `.await`; the keyspace is
+//! only borrowed inside synchronous steps.
+
+pub mod clients;
+pub mod core;
+pub mod gate;
+pub mod global;
+pub mod info;
+pub mod mesh;
+pub mod options;
+pub mod runtime;
+pub mod spread;
+pub mod txn;

@@ -1,0 +1,44 @@
+//! The runtime settings every data core reads: a copy per core, changed on every core at once
+//! by CONFIG SET through the mesh.
+
+use std::path::PathBuf;
+
+/// Settings the server runtime acts on.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub port: u16,
+    pub bind: Vec<String>,
+    /// Data cores to run; 0 = one per available CPU.
+    pub cores: usize,
+    /// Internal shards; 0 = one per data core.
+    pub shards: usize,
+    pub pin: bool,
+    pub requirepass: Option<Vec<u8>>,
+    pub proto_max_bulk_len: i64,
+    pub client_query_buffer_limit: usize,
+    pub maxclients: usize,
+    pub hz: u32,
+    pub tcp_backlog: u32,
+    pub dir: PathBuf,
+    pub cluster_enabled: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            port: 6379,
+            bind: vec!["*".to_string(), "-::*".to_string()],
+            cores: 0,
+            shards: 0,
+            pin: true,
+            requirepass: None,
+            proto_max_bulk_len: 512 * 1024 * 1024,
+            client_query_buffer_limit: 1024 * 1024 * 1024,
+            maxclients: 10000,
+            hz: 10,
+            tcp_backlog: 511,
+            dir: PathBuf::from("."),
+            cluster_enabled: false,
+        }
+    }
+}

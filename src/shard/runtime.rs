@@ -1,0 +1,168 @@
+//! Starting the data cores: start-up checks, the mesh, one pinned glommio executor per core.
+//!
+//! Runs on the main thread, which then waits for the executors to finish.
+
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use glommio::{LocalExecutorBuilder, Placement};
+
+use super::core::{spawn_mesh_receivers, CoreCtx, Shared};
+use super::mesh;
+use super::options::RunOptions;
+use crate::net::listener;
+
+/// glommio's minimum locked memory per executor.
+const MEMLOCK_PER_CORE: u64 = 512 * 1024;
+
+/// Data-core and shard counts chosen for `opts` on this machine.
+pub fn layout(opts: &RunOptions) -> (usize, usize) {
+    let cpus = available_cpus();
+    let mut ncores = if opts.cores == 0 {
+        cpus.len().max(1)
+    } else {
+        opts.cores
+    };
+    let nshards = if opts.shards == 0 {
+        ncores
+    } else {
+        opts.shards
+    };
+    ncores = ncores.min(nshards);
+    (ncores, nshards)
+}
+
+fn available_cpus() -> Vec<usize> {
+    core_affinity::get_core_ids()
+        .map(|ids| ids.into_iter().map(|c| c.id).collect())
+        .unwrap_or_else(|| vec![0])
+}
+
+/// Runs the server until SHUTDOWN. Errors are one-line messages for the operator.
+pub fn run(opts: RunOptions) -> Result<(), String> {
+    let (ncores, nshards) = layout(&opts);
+    check_memlock(ncores)?;
+    check_io_uring()?;
+    listener::check_bind(&opts)?;
+    let shared = Arc::new(Shared {
+        next_client_id: AtomicU64::new(1),
+        connected_clients: AtomicUsize::new(0),
+        total_connections: AtomicU64::new(0),
+        rejected_connections: AtomicU64::new(0),
+        next_txn: AtomicU64::new(1),
+        shutting_down: AtomicBool::new(false),
+        started: Instant::now(),
+        run_id: run_id(),
+        ncores,
+        nshards,
+    });
+    let cpus = available_cpus();
+    log::info!(
+        "SoliKV starting: port {}, {} data core(s), {} shard(s), pinning {}",
+        opts.port,
+        ncores,
+        nshards,
+        if opts.pin { "on" } else { "off" }
+    );
+    let mut handles = Vec::new();
+    for (core, (senders, receivers)) in mesh::build(ncores).into_iter().enumerate() {
+        let placement = if opts.pin {
+            Placement::Fixed(cpus[core % cpus.len()])
+        } else {
+            Placement::Unbound
+        };
+        let shared = shared.clone();
+        let opts = opts.clone();
+        let handle = LocalExecutorBuilder::new(placement)
+            .name(&format!("solikv-core-{core}"))
+            .spawn(move || async move {
+                let ctx = Rc::new(CoreCtx::new(core, senders, shared, opts));
+                spawn_mesh_receivers(&ctx, receivers);
+                glommio::spawn_local(active_expiry(ctx.clone())).detach();
+                listener::serve(ctx).await
+            })
+            .map_err(|e| format!("cannot start data core {core}: {e}"))?;
+        handles.push(handle);
+    }
+    for handle in handles {
+        match handle.join() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(e),
+            Err(e) => return Err(format!("data core failed: {e}")),
+        }
+    }
+    Ok(())
+}
+
+/// Runs a bounded active-expiry step `hz` times a second.
+async fn active_expiry(ctx: Rc<CoreCtx>) {
+    loop {
+        let hz = ctx.opts.borrow().hz.clamp(1, 500);
+        glommio::timer::sleep(Duration::from_millis(1000 / hz as u64)).await;
+        if !ctx.gate.is_open() {
+            ctx.stats.sample(crate::clock::unix_ms());
+            continue;
+        }
+        let removed = {
+            let mut ks = ctx.ks.borrow_mut();
+            ks.now_ms = crate::clock::unix_ms();
+            ks.active_expire(2000)
+        };
+        ctx.stats
+            .expired_keys
+            .set(ctx.stats.expired_keys.get() + removed as u64);
+        ctx.stats.sample(crate::clock::unix_ms());
+    }
+}
+
+fn check_memlock(ncores: usize) -> Result<(), String> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit only writes into the struct we pass.
+    if unsafe { libc::getrlimit(libc::RLIMIT_MEMLOCK, &mut limit) } != 0 {
+        return Ok(());
+    }
+    if limit.rlim_cur != libc::RLIM_INFINITY && limit.rlim_cur < MEMLOCK_PER_CORE {
+        return Err(format!(
+            "locked-memory limit is {} KiB but each of the {ncores} data core(s) needs at \
+             least {} KiB for io_uring: raise it with `ulimit -l unlimited` (or \
+             LimitMEMLOCK=infinity in a systemd unit, --ulimit memlock=-1 in docker)",
+            limit.rlim_cur / 1024,
+            MEMLOCK_PER_CORE / 1024
+        ));
+    }
+    Ok(())
+}
+
+fn check_io_uring() -> Result<(), String> {
+    let mut params = [0u8; 120];
+    // SAFETY: io_uring_setup writes at most sizeof(struct io_uring_params) = 120 bytes.
+    let fd = unsafe { libc::syscall(libc::SYS_io_uring_setup, 1u32, params.as_mut_ptr()) };
+    if fd < 0 {
+        let err = std::io::Error::last_os_error();
+        return Err(format!(
+            "io_uring is not available ({err}): SoliKV needs Linux 5.8 or newer with io_uring \
+             enabled (check sysctl kernel.io_uring_disabled=0 and that no seccomp profile \
+             blocks io_uring_setup)"
+        ));
+    }
+    // SAFETY: fd was just returned by io_uring_setup and is owned here.
+    unsafe { libc::close(fd as i32) };
+    Ok(())
+}
+
+/// A random 40-hex-character run id, as INFO server reports.
+fn run_id() -> String {
+    let mut seed = crate::clock::unix_us() as u64 ^ (std::process::id() as u64) << 32;
+    (0..5)
+        .map(|_| {
+            seed = crate::storage::keyspace::splitmix(seed);
+            format!("{seed:016x}")
+        })
+        .collect::<String>()[..40]
+        .to_string()
+}
