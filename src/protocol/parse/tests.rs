@@ -134,7 +134,9 @@ fn unauthenticated_limits() {
         "ERR Protocol error: unauthenticated multibulk length"
     );
     assert_eq!(
-        feed(b"*1\r\n$16385\r\n", &[], &limits).unwrap_err().message(),
+        feed(b"*1\r\n$16385\r\n", &[], &limits)
+            .unwrap_err()
+            .message(),
         "ERR Protocol error: unauthenticated bulk length"
     );
     assert!(feed(b"*10\r\n", &[], &limits).unwrap().is_empty());
