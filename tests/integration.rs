@@ -1,0 +1,36 @@
+//! The one integration test binary (one link instead of one per file).
+//!
+//! Every test spawns real servers on free loopback ports: the server under test (the `solikv`
+//! binary, or redis-server when `SOLIKV_TEST_SERVER=redis`) and, for differential checks, the
+//! redis-server oracle whose replies are the specification. redis-server and redis-cli must be
+//! installed (`apt-get install redis-server redis-tools`); tests fail, never skip, without them.
+//!
+//! Environment:
+//!
+//! - `SOLIKV_TEST_SERVER=redis`: run redis-server in place of SoliKV (validates the tests).
+//! - `SOLIKV_DIFF_SEED=n`: replay one differential seed; `SOLIKV_DIFF_LEN=n`: steps per seed.
+//!
+//! # Layout
+//!
+//! - `harness`: spawning servers, paired connections.
+//! - `resp`: raw connections reading exactly one RESP2/RESP3 reply; a reply decoder.
+//! - `gen`, `differential`: seeded random command streams compared against the oracle.
+//! - `strings`, `keyspace`: targeted differential checks per command family.
+//! - `protocol`: malformed input, inline commands, pipelining, partial writes, RESP3.
+//! - `auth`: `--requirepass`, NOAUTH/WRONGPASS, unauthenticated framing limits.
+//! - `connection`: connection lifecycle (QUIT, many clients, abrupt disconnects).
+//! - `client_crate`, `redis_cli`: real clients (the `redis` crate, the `redis-cli` binary).
+
+mod integration {
+    pub mod auth;
+    pub mod client_crate;
+    pub mod connection;
+    pub mod differential;
+    pub mod gen;
+    pub mod harness;
+    pub mod keyspace;
+    pub mod protocol;
+    pub mod redis_cli;
+    pub mod resp;
+    pub mod strings;
+}
