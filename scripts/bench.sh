@@ -1,0 +1,375 @@
+#!/usr/bin/env bash
+# Usage: scripts/bench.sh [--rounds N] [--only WORKLOAD[,WORKLOAD...]] [--record] [--keep]
+#        scripts/bench.sh --cluster          (not yet implemented; exits 2)
+#        scripts/bench.sh --help
+#
+# Compares SoliKV with redis-server on this machine. Both servers start side by side on free
+# loopback ports; for each workload redis-benchmark runs against them in turn, solikv then redis,
+# for N rounds (A B A B ...). Each run reports ops/s, p50 and p99 latency, and the server's CPU
+# time per operation (utime+stime of all its threads from /proc/PID/stat, sampled before and
+# after). The summary gives medians over rounds and their ratio solikv/redis. Both servers are
+# stopped on exit, whatever the cause. See tuning/README.md for how results are recorded.
+#
+# Options:
+#   --rounds N     runs per server and workload (default 2, or BENCH_ROUNDS)
+#   --only LIST    run only these workloads (names from the WORKLOADS table, comma-separated)
+#   --record       also append the report to tuning/RESULTS.md
+#   --keep         keep the working directory (server logs, raw redis-benchmark output)
+#   --cluster      against 3-node clusters: not yet implemented
+#
+# Environment:
+#   SOLIKV_CMD     command starting the solikv side, split with shell quoting rules; the script
+#                  appends --port P --bind 127.0.0.1. Default: target/release/solikv, built
+#                  first with `cargo build --release`. Example stand-in for testing:
+#                  SOLIKV_CMD="redis-server --save '' --appendonly no"
+#   SOLIKV_ARGS    extra arguments for solikv, e.g. "--cores 1 --pin yes" (default none)
+#   REDIS_CMD      command starting the redis side (default redis-server); the script appends
+#                  --port P --bind 127.0.0.1 --save '' --appendonly no --dir TMP
+#   BENCH_N        requests per unit in the WORKLOADS table (default 100000)
+#   BENCH_CLIENTS  redis-benchmark connections, -c (default 50)
+#   BENCH_KEYSPACE random keys over 0..K-1, -r; both servers are filled with all K keys first
+#                  (default 100000)
+#   BENCH_DATA_SIZE value size in bytes, -d (default 32)
+#   BENCH_CLIENT_THREADS  redis-benchmark --threads (default: unset, its single-threaded mode)
+#   BENCH_RUN_TIMEOUT     seconds one redis-benchmark invocation may take (default 300)
+#
+# The Markdown report goes to stdout, progress to stderr. Needs redis-server, redis-cli,
+# redis-benchmark (7.x) and python3.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly ROOT
+readonly UTIL="$ROOT/scripts/bench_util.py"
+readonly RESULTS_FILE="$ROOT/tuning/RESULTS.md"
+
+# ---- Workloads ------------------------------------------------------------------------------------
+#
+# One line per redis-benchmark invocation:   workload  pipeline  units  redis-benchmark arguments
+#
+# Lines with the same workload name run back to back against one server and together make one
+# run; the report shows each line and, for multi-line workloads, their combination (total ops over
+# total time, total CPU over total ops, percentiles of all requests). A line sends units × BENCH_N
+# requests, so the units also set the mix (SET 1 : GET 10). The arguments follow the common ones
+# (-c -n -r -d -P): a test (-t NAME) or a command with arguments. New workloads are new lines,
+# for example:
+#   lpush-lpop-P1    1   1  -t lpush
+#   lpush-lpop-P1    1   1  -t lpop
+#   zrange-P1        1   1  ZRANGE myzset 0 9
+readonly WORKLOADS=(
+  "set-get-P1      1   1  -t set"
+  "set-get-P1      1  10  -t get"
+  "set-get-P16    16   4  -t set"
+  "set-get-P16    16  40  -t get"
+)
+
+# ---- Settings ---------------------------------------------------------------------------------------
+
+usage() {
+  sed -n '2,/^set -euo pipefail$/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+}
+
+die() {
+  echo "bench.sh: $*" >&2
+  exit 1
+}
+
+log() {
+  echo "bench.sh: $*" >&2
+}
+
+readonly ORIGINAL_ARGS=("$@")
+ROUNDS=${BENCH_ROUNDS:-2}
+ONLY=""
+RECORD=no
+KEEP=no
+while (($# > 0)); do
+  case $1 in
+    --rounds) ROUNDS=${2:?--rounds needs a number}; shift 2 ;;
+    --only) ONLY=${2:?--only needs workload names}; shift 2 ;;
+    --record) RECORD=yes; shift ;;
+    --keep) KEEP=yes; shift ;;
+    --cluster)
+      # Extension point: start a 3-node cluster of each kind (cluster-enabled, slots assigned with
+      # `redis-cli --cluster create`), pass --cluster to redis-benchmark and tag keys with {..}.
+      echo "bench.sh: --cluster is not yet implemented" >&2
+      exit 2 ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+done
+readonly ROUNDS ONLY RECORD KEEP
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer"
+
+readonly N=${BENCH_N:-100000}
+readonly CLIENTS=${BENCH_CLIENTS:-50}
+readonly KEYSPACE=${BENCH_KEYSPACE:-100000}
+readonly DATA_SIZE=${BENCH_DATA_SIZE:-32}
+readonly RUN_TIMEOUT=${BENCH_RUN_TIMEOUT:-300}
+CLIENT_THREAD_ARGS=()
+if [[ -n ${BENCH_CLIENT_THREADS:-} ]]; then
+  CLIENT_THREAD_ARGS=(--threads "$BENCH_CLIENT_THREADS")
+fi
+readonly CLIENT_THREAD_ARGS
+for value in "$N" "$CLIENTS" "$KEYSPACE" "$DATA_SIZE" "$RUN_TIMEOUT"; do
+  [[ $value =~ ^[1-9][0-9]*$ ]] || die "BENCH_* settings must be positive integers (got '$value')"
+done
+
+for tool in redis-server redis-cli redis-benchmark python3 timeout git; do
+  command -v "$tool" >/dev/null || die "$tool is not on PATH"
+done
+
+# quote WORD... — the words as one line that a shell would split back into the same words.
+quote() {
+  local word out=()
+  for word in "$@"; do
+    if [[ $word =~ ^[[:alnum:]_./:=,+-]+$ ]]; then
+      out+=("$word")
+    elif [[ $word != *"'"* ]]; then
+      out+=("'$word'")
+    elif [[ $word != *[\"\$\`\\]* ]]; then
+      out+=("\"$word\"")
+    else
+      out+=("$(printf '%q' "$word")")
+    fi
+  done
+  echo "${out[*]}"
+}
+
+# The exact command line, with the settings that came from the environment.
+COMMAND_LINE=""
+for var in SOLIKV_CMD SOLIKV_ARGS REDIS_CMD BENCH_ROUNDS BENCH_N BENCH_CLIENTS BENCH_KEYSPACE \
+  BENCH_DATA_SIZE BENCH_CLIENT_THREADS BENCH_RUN_TIMEOUT; do
+  if [[ -n ${!var:-} ]]; then
+    COMMAND_LINE+="$var=$(quote "${!var}") "
+  fi
+done
+COMMAND_LINE+=$(quote scripts/bench.sh "${ORIGINAL_ARGS[@]}")
+readonly COMMAND_LINE
+
+# The workloads to run, in table order, each once.
+ALL=()
+SELECTED=()
+for line in "${WORKLOADS[@]}"; do
+  read -r name _ <<<"$line"
+  [[ " ${ALL[*]} " == *" $name "* ]] && continue
+  ALL+=("$name")
+  if [[ -z $ONLY || ",$ONLY," == *",$name,"* ]]; then
+    SELECTED+=("$name")
+  fi
+done
+IFS=, read -ra wanted <<<"$ONLY"
+for name in "${wanted[@]}"; do
+  [[ " ${ALL[*]} " == *" $name "* ]] || die "no workload '$name'; there are: ${ALL[*]}"
+done
+readonly SELECTED
+
+# ---- Servers --------------------------------------------------------------------------------------
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/solikv-bench.XXXXXX")
+readonly WORK
+declare -A PID=() PORT=()
+STARTED=()
+CLIENT_PID=""
+
+stop_servers() {
+  local pid tries
+  for pid in "${STARTED[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${STARTED[@]}"; do
+    for ((tries = 0; tries < 50; tries++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "pid $pid ignored SIGTERM for 5 s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+  STARTED=()
+}
+
+cleanup() {
+  if [[ -n $CLIENT_PID ]]; then
+    kill -TERM "$CLIENT_PID" 2>/dev/null || true
+    wait "$CLIENT_PID" 2>/dev/null || true
+  fi
+  stop_servers
+  if [[ $KEEP == yes ]]; then
+    log "kept $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# start_server SIDE PORT COMMAND... — starts it in the background and waits until it answers PING.
+start_server() {
+  local side=$1 port=$2 tries
+  shift 2
+  "$@" >"$WORK/$side.log" 2>&1 &
+  PID[$side]=$!
+  PORT[$side]=$port
+  STARTED+=("${PID[$side]}")
+  for ((tries = 0; tries < 200; tries++)); do
+    kill -0 "${PID[$side]}" 2>/dev/null || {
+      cat "$WORK/$side.log" >&2
+      die "$side exited during start-up: $(quote "$@")"
+    }
+    if [[ $(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null) == PONG ]]; then
+      log "$side is up on port $port (pid ${PID[$side]}): $(quote "$@")"
+      return
+    fi
+    sleep 0.1
+  done
+  die "$side did not answer PING within 20 s: $(quote "$@")"
+}
+
+# cpu_ticks PID — utime+stime of all the process's threads, in clock ticks (fields 14 and 15).
+cpu_ticks() {
+  local stat fields
+  stat=$(<"/proc/$1/stat")
+  # Field 2 is the command name in parentheses and may contain spaces; field 3 follows ") ".
+  read -ra fields <<<"${stat##*) }"
+  echo $((fields[11] + fields[12]))
+}
+
+if [[ -n ${SOLIKV_CMD:-} ]]; then
+  eval "SOLIKV=($SOLIKV_CMD)"
+else
+  log "building target/release/solikv"
+  (cd "$ROOT" && cargo build --release --quiet) >&2
+  SOLIKV=("$ROOT/target/release/solikv")
+fi
+# Word splitting of SOLIKV_ARGS is intended: it is a list of arguments.
+# shellcheck disable=SC2206
+SOLIKV+=(${SOLIKV_ARGS:-})
+eval "REDIS=(${REDIS_CMD:-redis-server})"
+readonly SOLIKV REDIS
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+readonly LOAD_BEFORE
+read -r solikv_port redis_port < <(python3 "$UTIL" free-ports 2)
+start_server solikv "$solikv_port" "${SOLIKV[@]}" --port "$solikv_port" --bind 127.0.0.1
+start_server redis "$redis_port" "${REDIS[@]}" --port "$redis_port" --bind 127.0.0.1 \
+  --save '' --appendonly no --dir "$WORK"
+
+for side in solikv redis; do
+  log "filling $side with $KEYSPACE keys of $DATA_SIZE bytes"
+  timeout "$RUN_TIMEOUT" python3 "$UTIL" fill 127.0.0.1 "${PORT[$side]}" "$KEYSPACE" "$DATA_SIZE"
+done
+
+# ---- Runs -----------------------------------------------------------------------------------------
+
+readonly TSV="$WORK/results.tsv"
+: >"$TSV"
+
+# run_step WORKLOAD ROUND SIDE STEP PIPELINE UNITS ARGS... — one redis-benchmark invocation.
+run_step() {
+  local workload=$1 round=$2 side=$3 step=$4 pipeline=$5 units=$6
+  shift 6
+  local other=redis requests=$((units * N)) out before after other_before other_after user sys cpu
+  [[ $side == redis ]] && other=solikv
+  out="$WORK/$workload.r$round.$side.$step.txt"
+
+  before=$(cpu_ticks "${PID[$side]}")
+  other_before=$(cpu_ticks "${PID[$other]}")
+  # In the background, so that a signal interrupts `wait` and the EXIT trap stops the client at
+  # once. `time wait` reports the CPU of the children reaped meanwhile: the client and `timeout`.
+  timeout "$RUN_TIMEOUT" redis-benchmark -h 127.0.0.1 -p "${PORT[$side]}" -c "$CLIENTS" \
+    -n "$requests" -r "$KEYSPACE" -d "$DATA_SIZE" -P "$pipeline" "${CLIENT_THREAD_ARGS[@]}" \
+    "$@" >"$out" 2>"$out.err" &
+  CLIENT_PID=$!
+  local TIMEFORMAT='%3U %3S'
+  if ! { time wait "$CLIENT_PID"; } 2>"$out.time"; then
+    CLIENT_PID=""
+    cat "$out.err" >&2
+    die "redis-benchmark failed or timed out against $side: $*"
+  fi
+  CLIENT_PID=""
+  after=$(cpu_ticks "${PID[$side]}")
+  other_after=$(cpu_ticks "${PID[$other]}")
+
+  read -r user sys <"$out.time"
+  cpu=$(python3 -c "print($user + $sys)")
+  local title rps p50 p99
+  IFS=$'\t' read -r title rps p50 p99 < <(python3 "$UTIL" parse "$out")
+  log "$workload round $round $side $title: $rps ops/s, p50 $p50 ms, p99 $p99 ms"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$round" "$side" "$step" \
+    "$requests" "$pipeline" $((after - before)) $((other_after - other_before)) "$cpu" "$out" \
+    >>"$TSV"
+}
+
+# run_workload WORKLOAD ROUND SIDE — every table line of the workload, in order.
+run_workload() {
+  local line fields step=0
+  for line in "${WORKLOADS[@]}"; do
+    read -ra fields <<<"$line"
+    [[ ${fields[0]} == "$1" ]] || continue
+    step=$((step + 1))
+    run_step "$1" "$2" "$3" "$step" "${fields[@]:1}"
+  done
+}
+
+for workload in "${SELECTED[@]}"; do
+  for ((round = 1; round <= ROUNDS; round++)); do
+    for side in solikv redis; do
+      run_workload "$workload" "$round" "$side"
+      kill -0 "${PID[$side]}" 2>/dev/null || die "$side died during $workload"
+    done
+  done
+done
+
+# ---- Report ---------------------------------------------------------------------------------------
+
+git_commit() {
+  local commit dirty=""
+  commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) || {
+    echo unknown
+    return
+  }
+  # Earlier recorded results waiting to be committed do not make the code dirty.
+  if [[ -n $(git -C "$ROOT" status --porcelain -- . ':!tuning/RESULTS.md') ]]; then
+    dirty="-dirty"
+  fi
+  echo "$commit$dirty"
+}
+
+cpu_model() {
+  local model
+  model=$(grep -m1 -E '^(model name|Model|Hardware)\s*:' /proc/cpuinfo | cut -d: -f2- || true)
+  echo "${model# }"
+}
+
+REPORT="$WORK/report.md"
+{
+  echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — $(git_commit)"
+  echo
+  echo "- machine: $(nproc) CPUs, $(cpu_model), Linux $(uname -r);" \
+    "load average before $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- command: \`$COMMAND_LINE\`"
+  echo "- solikv: \`$(quote "${SOLIKV[@]}")\`"
+  echo "- redis: \`$(quote "${REDIS[@]}")\` ($("${REDIS[0]}" --version | grep -o 'v=[^ ]*' || true))"
+  echo "- redis-benchmark $(redis-benchmark --version | cut -d' ' -f2): -c $CLIENTS -r $KEYSPACE" \
+    "-d $DATA_SIZE ${CLIENT_THREAD_ARGS[*]:-(single-threaded)}; rounds: $ROUNDS; BENCH_N=$N;" \
+    "keyspace filled before the runs"
+  echo
+  python3 "$UTIL" report "$TSV" "$(getconf CLK_TCK)"
+} >"$REPORT"
+
+cat "$REPORT"
+if [[ $RECORD == yes ]]; then
+  mkdir -p "$(dirname "$RESULTS_FILE")"
+  if [[ ! -s $RESULTS_FILE ]]; then
+    cat >"$RESULTS_FILE" <<'EOF'
+# Benchmark results
+
+Appended by `scripts/bench.sh --record`; README.md beside this file says how to read them.
+EOF
+  fi
+  { echo; cat "$REPORT"; } >>"$RESULTS_FILE"
+  log "appended to $RESULTS_FILE"
+fi

@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""Parsing, arithmetic and small network chores for scripts/bench.sh.
+
+Subcommands (all write to stdout; errors go to stderr with a non-zero exit):
+
+  free-ports N                      N distinct free TCP ports on 127.0.0.1, space-separated
+  fill HOST PORT KEYS SIZE          SET key:000000000000 .. key:<KEYS-1> to SIZE-byte values
+  parse FILE                        "title<TAB>ops/s<TAB>p50 ms<TAB>p99 ms" of one redis-benchmark run
+  report RESULTS.tsv CLK_TCK        the Markdown tables (summary, then every run)
+
+The keys written by `fill` are the ones redis-benchmark's `-r` produces (`key:` and twelve digits),
+so GETs in the measured runs hit existing keys on both servers.
+
+RESULTS.tsv has one line per redis-benchmark invocation, with these tab-separated columns:
+workload, round, side (solikv|redis), step (index within the run), requests, pipeline, server CPU
+ticks, idle-side CPU ticks, client CPU seconds, path of the saved redis-benchmark output.
+"""
+
+import re
+import socket
+import statistics
+import sys
+import time
+
+SIDES = ("solikv", "redis")
+
+# ---- Commands used while setting up -------------------------------------------------------------
+
+
+def free_ports(count):
+    """Holds all sockets open until every port is known, so the ports are distinct."""
+    socks = []
+    try:
+        for _ in range(count):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+        print(" ".join(str(s.getsockname()[1]) for s in socks))
+    finally:
+        for s in socks:
+            s.close()
+
+
+def fill(host, port, keys, size, batch=1000, timeout_s=60.0):
+    """Pipelines SETs in batches and checks that every reply is +OK, within a deadline."""
+    value = b"x" * size
+    deadline = time.monotonic() + timeout_s
+    with socket.create_connection((host, port), timeout=10) as conn:
+        for start in range(0, keys, batch):
+            if time.monotonic() > deadline:
+                sys.exit(f"fill: not done after {timeout_s:.0f} s")
+            n = min(batch, keys - start)
+            parts = []
+            for i in range(start, start + n):
+                key = b"key:%012d" % i
+                parts.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n"
+                             % (len(key), key, size, value))
+            conn.sendall(b"".join(parts))
+            expected = b"+OK\r\n" * n
+            got = b""
+            while len(got) < len(expected):
+                chunk = conn.recv(65536)
+                if not chunk:
+                    sys.exit("fill: server closed the connection")
+                got += chunk
+                if not expected.startswith(got[: len(expected)]):
+                    sys.exit(f"fill: unexpected reply {got[:80]!r}")
+            if got != expected:
+                sys.exit(f"fill: unexpected trailing reply {got[len(expected):][:80]!r}")
+
+
+# ---- Reading redis-benchmark's output -------------------------------------------------------------
+
+TITLE = re.compile(r"^====== (.+) ======$")
+THROUGHPUT = re.compile(r"throughput summary: ([\d.]+) requests per second")
+SUMMARY_HEADER = re.compile(r"^\s*avg\s+min\s+p50\s+p95\s+p99\s+max\s*$")
+POINT = re.compile(r"^([\d.]+)% <= ([\d.]+) milliseconds \(cumulative count (\d+)\)$")
+COMPLETED = re.compile(r"(\d+) requests completed in")
+
+
+class Run:
+    """One redis-benchmark invocation: its headline numbers and its latency distribution."""
+
+    def __init__(self, path):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            # Progress updates are separated by carriage returns; they are not needed.
+            lines = [line.strip() for line in re.split(r"[\r\n]", f.read())]
+        self.title = None
+        self.ops_per_sec = None
+        self.p50 = self.p99 = None
+        self.completed = None
+        counts = {}
+        for i, line in enumerate(lines):
+            if (m := TITLE.match(line)) and self.title is None:
+                self.title = m.group(1)
+            elif m := THROUGHPUT.search(line):
+                self.ops_per_sec = float(m.group(1))
+            elif SUMMARY_HEADER.match(line) and i + 1 < len(lines):
+                fields = [float(x) for x in lines[i + 1].split()]
+                self.p50, self.p99 = fields[2], fields[4]
+            elif m := POINT.match(line):
+                ms, count = float(m.group(2)), int(m.group(3))
+                counts[ms] = max(count, counts.get(ms, 0))
+            elif m := COMPLETED.search(line):
+                self.completed = int(m.group(1))
+        if None in (self.title, self.ops_per_sec, self.p50, self.completed) or not counts:
+            sys.exit(f"{path}: not a complete redis-benchmark 7 report")
+        # Cumulative counts from both distribution sections, as (ms, count) rising in both.
+        self.points = []
+        for ms in sorted(counts):
+            if not self.points or counts[ms] > self.points[-1][1]:
+                self.points.append((ms, counts[ms]))
+
+    def seconds(self):
+        return self.completed / self.ops_per_sec
+
+    def count_within(self, ms):
+        """Requests answered within `ms`, interpolated linearly between printed points."""
+        prev_ms, prev_count = 0.0, 0
+        for point_ms, count in self.points:
+            if ms <= point_ms:
+                if point_ms == prev_ms:
+                    return count
+                return prev_count + (count - prev_count) * (ms - prev_ms) / (point_ms - prev_ms)
+            prev_ms, prev_count = point_ms, count
+        return prev_count
+
+
+def merged_percentile(runs, q):
+    """The q-th percentile of all requests of several runs, from their merged distributions.
+
+    redis-benchmark prints only a sampled cumulative distribution, so this interpolates between
+    the printed points; it agrees with a single run's own percentiles to within its buckets.
+    """
+    total = sum(r.completed for r in runs)
+    target = total * q / 100.0
+    bounds = sorted({ms for r in runs for ms, _ in r.points})
+    prev_ms, prev_count = 0.0, 0.0
+    for ms in bounds:
+        count = sum(r.count_within(ms) for r in runs)
+        if count >= target:
+            if count == prev_count:
+                return ms
+            return prev_ms + (ms - prev_ms) * (target - prev_count) / (count - prev_count)
+        prev_ms, prev_count = ms, count
+    return bounds[-1]
+
+
+# ---- The report -----------------------------------------------------------------------------------
+
+
+class Row:
+    """Metrics of one step, or of all steps of a run combined."""
+
+    def __init__(self, runs, server_ticks, client_cpu_s, clk_tck):
+        ops = sum(r.completed for r in runs)
+        self.ops = ops
+        self.ops_per_sec = ops / sum(r.seconds() for r in runs)
+        if len(runs) == 1:
+            self.p50, self.p99 = runs[0].p50, runs[0].p99
+        else:
+            self.p50, self.p99 = merged_percentile(runs, 50), merged_percentile(runs, 99)
+        self.server_us = server_ticks / clk_tck / ops * 1e6
+        self.client_us = client_cpu_s / ops * 1e6
+
+
+METRICS = (
+    ("ops/s", "ops_per_sec", "{:,.0f}"),
+    ("p50 ms", "p50", "{:.3f}"),
+    ("p99 ms", "p99", "{:.3f}"),
+    ("server CPU µs/op", "server_us", "{:.2f}"),
+)
+
+
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def report(tsv_path, clk_tck):
+    # runs[(workload, round, side)] = list of (step index, Run, server ticks, idle ticks, client s)
+    runs = {}
+    workloads = []
+    with open(tsv_path, encoding="utf-8") as f:
+        for line in f:
+            w, rnd, side, step, _req, _pipe, ticks, idle, client, path = line.rstrip("\n").split("\t")
+            if w not in workloads:
+                workloads.append(w)
+            runs.setdefault((w, int(rnd), side), []).append(
+                (int(step), Run(path), int(ticks), int(idle), float(client)))
+
+    # rows[(workload, step label)][side] = list of Row, one per round
+    rows = {}
+    labels = {w: [] for w in workloads}
+    idle = {side: [0, 0] for side in SIDES}  # side -> [its idle ticks, the other's busy ticks]
+    detail = []
+    for (w, rnd, side), steps in sorted(runs.items(), key=lambda kv: (
+            workloads.index(kv[0][0]), kv[0][1], SIDES.index(kv[0][2]))):
+        steps.sort(key=lambda s: s[0])
+        entries = [(s[1].title, Row([s[1]], s[2], s[4], clk_tck)) for s in steps]
+        if len(steps) > 1:
+            entries.append(("combined", Row([s[1] for s in steps], sum(s[2] for s in steps),
+                                            sum(s[4] for s in steps), clk_tck)))
+        for label, row in entries:
+            if label not in labels[w]:
+                labels[w].append(label)
+            rows.setdefault((w, label), {}).setdefault(side, []).append(row)
+            detail.append([w, label, str(rnd), side, f"{row.ops:,}"]
+                          + [fmt.format(getattr(row, attr)) for _, attr, fmt in METRICS]
+                          + [f"{row.client_us:.2f}"])
+        other = SIDES[1 - SIDES.index(side)]
+        idle[other][0] += sum(s[3] for s in steps)
+        idle[other][1] += sum(s[2] for s in steps)
+
+    summary = []
+    for w in workloads:
+        for label in labels[w]:
+            by_side = rows[(w, label)]
+            cells = [w, label]
+            for _, attr, fmt in METRICS:
+                medians = [statistics.median(getattr(r, attr) for r in by_side.get(side, []))
+                           if by_side.get(side) else float("nan") for side in SIDES]
+                ratio = medians[0] / medians[1] if medians[1] else float("nan")
+                cells += [fmt.format(medians[0]), fmt.format(medians[1]), f"{ratio:.2f}"]
+            summary.append(cells)
+
+    header = ["workload", "step"]
+    for name, _, _ in METRICS:
+        header += [f"{name} solikv", f"{name} redis", "×"]
+    print("Medians over rounds; × is solikv/redis (above 1 is better for ops/s, worse for the rest).")
+    print()
+    print(table(header, summary))
+    print()
+    print("Every run:")
+    print()
+    print(table(["workload", "step", "round", "server", "ops"] + [m[0] for m in METRICS]
+                + ["client CPU µs/op"], detail))
+    print()
+    for side in SIDES:
+        own, busy = idle[side]
+        other = SIDES[1 - SIDES.index(side)]
+        share = f" ({own / busy:.1%} of {other}'s)" if busy else ""
+        print(f"Idle {side} used {own * 1000 / clk_tck:.0f} ms CPU during {other}'s runs{share}.")
+
+
+def main(argv):
+    if len(argv) < 2:
+        sys.exit(__doc__)
+    cmd, args = argv[1], argv[2:]
+    if cmd == "free-ports" and len(args) == 1:
+        free_ports(int(args[0]))
+    elif cmd == "fill" and len(args) == 4:
+        fill(args[0], int(args[1]), int(args[2]), int(args[3]))
+    elif cmd == "parse" and len(args) == 1:
+        r = Run(args[0])
+        print(f"{r.title}\t{r.ops_per_sec:.0f}\t{r.p50:.3f}\t{r.p99:.3f}")
+    elif cmd == "report" and len(args) == 2:
+        report(args[0], int(args[1]))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
