@@ -20,7 +20,7 @@ use crate::cmd::{self, Args, CmdError, Command, Exec, Spread, NO_AUTH};
 use crate::protocol::{Limits, Parsed, Reply, RequestParser, Span};
 use crate::shard::clients::ClientHandle;
 use crate::shard::core::CoreCtx;
-use crate::shard::mesh::{BatchReply, DataMsg, RemoteBatch};
+use crate::shard::mesh::{BatchReply, RemoteBatch};
 use crate::shard::{global, spread};
 
 const READ_CHUNK: usize = 16 * 1024;
@@ -201,20 +201,16 @@ struct Pending {
     batches: Vec<Option<RemoteBatch>>,
     local: Reply,
     order: Vec<Segment>,
-    reply_tx: flume::Sender<BatchReply>,
-    reply_rx: flume::Receiver<BatchReply>,
+    /// Per core: the reply, the next command's index in it and its start offset.
     replies: Vec<Option<(BatchReply, usize, usize)>>,
 }
 
 impl Pending {
     fn new(ncores: usize) -> Self {
-        let (reply_tx, reply_rx) = flume::bounded(ncores.max(1));
         Pending {
             batches: (0..ncores).map(|_| None).collect(),
             local: Reply::new(crate::protocol::Proto::Resp2),
             order: Vec::new(),
-            reply_tx,
-            reply_rx,
             replies: (0..ncores).map(|_| None).collect(),
         }
     }
@@ -249,9 +245,8 @@ impl Pending {
         sess: &Session,
         proto: crate::protocol::Proto,
     ) {
-        let batch = self.batches[core].get_or_insert_with(|| {
-            RemoteBatch::new(proto, sess.handle.no_touch.get(), self.reply_tx.clone())
-        });
+        let batch = self.batches[core]
+            .get_or_insert_with(|| RemoteBatch::new(proto, sess.handle.no_touch.get()));
         batch.push(id, cmd, args.iter());
         self.order.push(Segment::Remote(core));
     }
@@ -261,25 +256,14 @@ impl Pending {
         if !self.is_active() {
             return;
         }
-        let mut sent = 0;
-        for core in 0..self.batches.len() {
-            if let Some(batch) = self.batches[core].take() {
-                ctx.mesh.data[core]
-                    .as_ref()
-                    .expect("link to another core")
-                    .send_async(DataMsg::Batch(batch))
-                    .await
-                    .expect("mesh link closed");
-                sent += 1;
+        let mut tokens = Vec::new();
+        for (core, batch) in self.batches.iter_mut().enumerate() {
+            if let Some(batch) = batch.take() {
+                tokens.push((core, ctx.outbox.submit(core, batch)));
             }
         }
-        for _ in 0..sent {
-            let reply = self
-                .reply_rx
-                .recv_async()
-                .await
-                .expect("reply channel open");
-            let core = reply.core;
+        for (core, token) in tokens {
+            let reply = ctx.outbox.wait(token).await;
             self.replies[core] = Some((reply, 0, 0));
         }
         let mut local_start = 0;

@@ -20,6 +20,7 @@ use super::clients::ClientRegistry;
 use super::gate::Gate;
 use super::mesh::{BatchReply, CoreFn, CtlMsg, DataMsg, MeshReceivers, MeshSenders, RemoteBatch};
 use super::options::RunOptions;
+use super::outbox::Outbox;
 
 /// State shared by every core: counters that change on connect/disconnect, never per command.
 pub struct Shared {
@@ -94,10 +95,12 @@ pub struct CoreCtx {
     pub opts: RefCell<RunOptions>,
     pub clients: RefCell<ClientRegistry>,
     pub stats: Stats,
+    pub outbox: Outbox,
 }
 
 impl CoreCtx {
     pub fn new(core: usize, mesh: MeshSenders, shared: Arc<Shared>, opts: RunOptions) -> Self {
+        let ncores = shared.ncores;
         CoreCtx {
             core,
             ncores: shared.ncores,
@@ -109,6 +112,7 @@ impl CoreCtx {
             opts: RefCell::new(opts),
             clients: RefCell::new(ClientRegistry::default()),
             stats: Stats::default(),
+            outbox: Outbox::new(ncores),
         }
     }
 
@@ -146,7 +150,7 @@ impl CoreCtx {
     }
 
     /// Runs every command of a batch from another core and returns the replies.
-    pub fn exec_batch(&self, batch: RemoteBatch) {
+    pub fn exec_batch(&self, batch: RemoteBatch) -> BatchReply {
         let mut reply = Reply::new(batch.proto);
         let mut ends = Vec::with_capacity(batch.cmds.len());
         for c in &batch.cmds {
@@ -155,11 +159,10 @@ impl CoreCtx {
             self.exec_keyed(c.id, c.cmd, args, &mut reply, batch.no_touch);
             ends.push(reply.buf.len() as u32);
         }
-        let _ = batch.reply_to.try_send(BatchReply {
-            core: self.core,
+        BatchReply {
             buf: reply.buf,
             ends,
-        });
+        }
     }
 
     /// Sends `f` to run on `core` (this one included) and waits for its result.
@@ -219,13 +222,32 @@ impl CoreCtx {
 }
 
 /// Serves one incoming data link: batches and calls run in arrival order, each once the
-/// gate is open.
+/// gate is open; replies to this core's own batches are handed out at once.
 pub async fn serve_data_link(ctx: Rc<CoreCtx>, link: flume::Receiver<DataMsg>) {
     while let Ok(msg) = link.recv_async().await {
-        ctx.gate.opened().await;
         match msg {
-            DataMsg::Batch(batch) => ctx.exec_batch(batch),
-            DataMsg::Call(f) => f(&ctx),
+            DataMsg::Replies(replies) => {
+                for (token, reply) in replies {
+                    ctx.outbox.deliver(token, reply);
+                }
+            }
+            DataMsg::Batches { from, batches } => {
+                ctx.gate.opened().await;
+                let replies = batches
+                    .into_iter()
+                    .map(|(token, batch)| (token, ctx.exec_batch(batch)))
+                    .collect();
+                ctx.mesh.data[from]
+                    .as_ref()
+                    .expect("link to another core")
+                    .send_async(DataMsg::Replies(replies))
+                    .await
+                    .expect("mesh link closed");
+            }
+            DataMsg::Call(f) => {
+                ctx.gate.opened().await;
+                f(&ctx);
+            }
         }
     }
 }
@@ -249,4 +271,5 @@ pub fn spawn_mesh_receivers(ctx: &Rc<CoreCtx>, receivers: MeshReceivers) {
     for link in receivers.ctl {
         glommio::spawn_local(serve_ctl_link(ctx.clone(), link)).detach();
     }
+    glommio::spawn_local(Outbox::run_flusher(ctx.clone())).detach();
 }

@@ -26,7 +26,6 @@ pub struct RemoteBatch {
     pub spans: Vec<Span>,
     /// For each command: its table id and entry, and its span range.
     pub cmds: Vec<BatchCmd>,
-    pub reply_to: flume::Sender<BatchReply>,
 }
 
 /// One command inside a [`RemoteBatch`].
@@ -38,14 +37,13 @@ pub struct BatchCmd {
 }
 
 impl RemoteBatch {
-    pub fn new(proto: Proto, no_touch: bool, reply_to: flume::Sender<BatchReply>) -> Self {
+    pub fn new(proto: Proto, no_touch: bool) -> Self {
         RemoteBatch {
             proto,
             no_touch,
             bytes: Vec::new(),
             spans: Vec::new(),
             cmds: Vec::new(),
-            reply_to,
         }
     }
 
@@ -72,7 +70,6 @@ impl RemoteBatch {
 
 /// The replies to a [`RemoteBatch`], in command order.
 pub struct BatchReply {
-    pub core: usize,
     pub buf: Vec<u8>,
     /// End offset in `buf` of each command's reply.
     pub ends: Vec<u32>,
@@ -80,7 +77,14 @@ pub struct BatchReply {
 
 /// Messages on a data link.
 pub enum DataMsg {
-    Batch(RemoteBatch),
+    /// Every batch the sending core's connections queued in one scheduler round, each with
+    /// the token its connection waits on.
+    Batches {
+        from: usize,
+        batches: Vec<(usize, RemoteBatch)>,
+    },
+    /// The replies to one `Batches` message, by token.
+    Replies(Vec<(usize, BatchReply)>),
     Call(CoreFn),
 }
 

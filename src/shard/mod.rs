@@ -11,6 +11,7 @@ pub mod global;
 pub mod info;
 pub mod mesh;
 pub mod options;
+pub mod outbox;
 pub mod runtime;
 pub mod spread;
 pub mod txn;
