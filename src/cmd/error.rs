@@ -24,6 +24,21 @@ pub enum CmdError {
     },
     NoAuth,
     WrongPass,
+    /// EXPIRE's NX together with XX, GT or LT.
+    ExpireNxConflict,
+    /// EXPIRE's GT together with LT.
+    ExpireGtLtConflict,
+    /// EXPIRE's unknown option, printed as C's `%s` would (up to a NUL).
+    UnsupportedOption(Vec<u8>),
+    /// COPY onto itself.
+    SameObject,
+    /// A database number other than the ones that exist.
+    DbIndexOutOfRange,
+    /// An integer argument outside the 32-bit range where Redis wants an `int`.
+    IntOutOfRange,
+    InvalidCursor,
+    /// OBJECT FREQ without an LFU eviction policy.
+    LfuNotSelected,
     /// Any other error, already carrying its code (`ERR ...`, `NOPROTO ...`).
     Other(Cow<'static, str>),
 }
@@ -56,7 +71,38 @@ impl CmdError {
             CmdError::WrongPass => {
                 "WRONGPASS invalid username-password pair or user is disabled.".into()
             }
+            CmdError::ExpireNxConflict => {
+                "ERR NX and XX, GT or LT options at the same time are not compatible".into()
+            }
+            CmdError::ExpireGtLtConflict => {
+                "ERR GT and LT options at the same time are not compatible".into()
+            }
+            CmdError::UnsupportedOption(opt) => {
+                format!("ERR Unsupported option {}", c_string(opt)).into()
+            }
+            CmdError::SameObject => "ERR source and destination objects are the same".into(),
+            CmdError::DbIndexOutOfRange => "ERR DB index is out of range".into(),
+            CmdError::IntOutOfRange => {
+                "ERR value is out of range, value must between -2147483648 and 2147483647".into()
+            }
+            CmdError::InvalidCursor => "ERR invalid cursor".into(),
+            CmdError::LfuNotSelected => concat!(
+                "ERR An LFU maxmemory policy is not selected, access frequency not tracked. ",
+                "Please note that when switching between policies at runtime LRU and LFU data ",
+                "will take some time to adjust."
+            )
+            .into(),
             CmdError::Other(text) => text.clone(),
+        }
+    }
+
+    /// `unknown subcommand '<sub>'. Try <CMD> HELP.`: the subcommand cut to 128 bytes and
+    /// the command name upper-cased as the client typed it, as redis-server prints them.
+    pub fn unknown_subcommand(sub: &[u8], cmd: &[u8]) -> Self {
+        let sub = &sub[..sub.len().min(128)];
+        CmdError::UnknownSubcommand {
+            sub: c_string(sub),
+            cmd: c_string(cmd).to_ascii_uppercase(),
         }
     }
 
@@ -111,6 +157,23 @@ mod tests {
         assert_eq!(
             unknown_command_text(b"foo", &[]),
             "ERR unknown command 'foo', with args beginning with: "
+        );
+    }
+
+    #[test]
+    fn unknown_subcommand_is_cut_and_upper_cased() {
+        let long = [b'x'; 200];
+        let text = CmdError::unknown_subcommand(&long, b"Object").text();
+        assert_eq!(
+            text,
+            format!(
+                "ERR unknown subcommand '{}'. Try OBJECT HELP.",
+                "x".repeat(128)
+            )
+        );
+        assert_eq!(
+            CmdError::UnsupportedOption(b"fo\0o".to_vec()).text(),
+            "ERR Unsupported option fo"
         );
     }
 }

@@ -163,6 +163,12 @@ impl Keyspace {
         self.lookup(key, false).is_some()
     }
 
+    /// Records an access to `key` even when the client asked not to touch keys (TOUCH);
+    /// false when the key is absent.
+    pub fn touch(&mut self, key: &[u8]) -> bool {
+        self.lookup(key, true).is_some()
+    }
+
     /// Stores `value` under `key` with the given expiry, replacing any previous entry, which
     /// is returned.
     pub fn insert(&mut self, key: &[u8], value: Value, expire_at: ExpireAt) -> Option<Entry> {
@@ -410,6 +416,20 @@ mod tests {
         assert!(k.set_expire(b"a", 0));
         assert_eq!(k.volatile_len(), 0);
         assert!(!k.set_expire(b"missing", 5));
+    }
+
+    #[test]
+    fn touch_ignores_no_touch() {
+        let mut k = ks();
+        k.now_ms = 1_000;
+        k.insert(b"a", Value::string(b"1"), 0);
+        k.no_touch = true;
+        k.now_ms = 9_000;
+        k.get(b"a");
+        assert_eq!(k.get_no_touch(b"a").unwrap().idle_seconds(9_000), 8);
+        assert!(k.touch(b"a"));
+        assert_eq!(k.get_no_touch(b"a").unwrap().idle_seconds(9_000), 0);
+        assert!(!k.touch(b"missing"));
     }
 
     #[test]
