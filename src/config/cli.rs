@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, Command};
 
-use super::directives::{Group, ALIASES, DIRECTIVES};
+use super::directives::{Group, Kind, ALIASES, DIRECTIVES};
 
 /// The command line, split into what `config` applies.
 #[derive(Debug, Default)]
@@ -25,8 +25,17 @@ pub struct CommandLine {
 
 const CONFIG_FILE: &str = "CONFIG_FILE";
 
-/// Builds the clap command, one long option per directive and alias.
+/// Builds the clap command, one long option per directive and alias, as `--help` shows it.
 pub fn command() -> Command {
+    build(true)
+}
+
+/// The command used to check directive names, which reach clap without their values.
+fn names_only() -> Command {
+    build(false)
+}
+
+fn build(for_help: bool) -> Command {
     let mut cmd = Command::new("solikv")
         .version(env!("CARGO_PKG_VERSION"))
         .about("A thread-per-core, shared-nothing drop-in replacement for Redis Cluster")
@@ -60,20 +69,44 @@ pub fn command() -> Command {
             if !aliases.is_empty() {
                 help.push_str(&format!(" (alias: {})", aliases.join(", ")));
             }
+            let (value_name, mut counts) = shape(d.kind);
+            if !for_help {
+                counts = (0..).into();
+            }
             cmd = cmd.arg(
                 Arg::new(d.name)
                     .long(d.name)
                     .aliases(aliases)
-                    .num_args(0..)
-                    .allow_hyphen_values(true)
+                    .num_args(counts)
                     .action(ArgAction::Append)
-                    .value_name("VALUE")
+                    .value_name(value_name)
                     .help(help)
                     .help_heading(group.heading()),
             );
         }
     }
     cmd
+}
+
+/// How `--help` shows a directive's value.
+fn shape(kind: Kind) -> (String, clap::builder::ValueRange) {
+    let (name, counts) = match kind {
+        Kind::Bool => ("yes|no".to_string(), (0..=1).into()),
+        Kind::Int { .. } => ("N".into(), 1.into()),
+        Kind::Memory { .. } => ("BYTES".into(), 1.into()),
+        Kind::MemoryOrPercent => ("BYTES|PERCENT%".into(), 1.into()),
+        Kind::Enum(words) => (words.join("|"), 1.into()),
+        Kind::Octal => ("MODE".into(), 1.into()),
+        Kind::Dir => ("DIR".into(), 1.into()),
+        Kind::Str | Kind::Hostname | Kind::KeyspaceEvents => ("STRING".into(), 1.into()),
+        Kind::Bind => ("ADDR".into(), (1..).into()),
+        Kind::Save => ("SECONDS CHANGES".into(), (1..).into()),
+        Kind::ClientOutputBufferLimit => ("CLASS HARD SOFT SECONDS".into(), (1..).into()),
+        Kind::Replicaof => ("HOST PORT".into(), (1..).into()),
+        Kind::Percentiles => ("PERCENTILE".into(), (1..).into()),
+        Kind::OomScoreAdjValues => ("PRIMARY REPLICA CHILD".into(), (1..).into()),
+    };
+    (name, counts)
 }
 
 fn shown_default(default: &str) -> &str {
@@ -119,15 +152,26 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<CommandLine, S
             return Err(format!("unexpected argument '{word}' found"));
         }
     }
-    if let Err(e) = command().try_get_matches_from(for_clap) {
+    let info = ["--help", "-h", "--version", "-v"];
+    let checked = match for_clap
+        .iter()
+        .find(|a| info.iter().any(|i| a.as_os_str() == *i))
+    {
+        Some(flag) => command().try_get_matches_from([for_clap[0].clone(), flag.clone()]),
+        None => names_only().try_get_matches_from(for_clap),
+    };
+    if let Err(e) = checked {
         match e.kind() {
             clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
                 e.exit()
             }
             _ => {
                 let text = e.render().to_string();
-                let first = text.lines().next().unwrap_or_default();
-                return Err(first.trim_start_matches("error: ").to_string());
+                let mut message = text.lines().next().unwrap_or_default().to_string();
+                if let Some(tip) = text.lines().find(|l| l.trim_start().starts_with("tip:")) {
+                    message = format!("{message} ({})", tip.trim());
+                }
+                return Err(message.trim_start_matches("error: ").to_string());
             }
         }
     }

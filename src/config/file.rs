@@ -146,15 +146,21 @@ pub fn read(path: &Path) -> std::io::Result<String> {
     std::fs::read_to_string(path)
 }
 
-/// Quotes `word` for a config line so that [`split_args`] gives it back unchanged.
+/// Quotes `word` for a config line only when [`split_args`] would not give it back as is.
 pub fn quote(word: &str) -> String {
     let plain = !word.is_empty()
         && word
             .bytes()
             .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\'' && b != b'\\');
     if plain {
-        return word.to_string();
+        word.to_string()
+    } else {
+        repr(word)
     }
+}
+
+/// `word` in double quotes with escapes, the way CONFIG REWRITE writes string values.
+pub fn repr(word: &str) -> String {
     let mut out = String::with_capacity(word.len() + 2);
     out.push('"');
     for b in word.bytes() {
@@ -237,5 +243,10 @@ mod tests {
             assert_eq!(split(&line), ["k", w], "{w:?}");
         }
         assert_eq!(quote("yes"), "yes");
+        assert_eq!(repr("yes"), "\"yes\"");
+        assert_eq!(
+            split(&format!("k {}", repr("a\"b\\c\x7f"))),
+            ["k", "a\"b\\c\x7f"]
+        );
     }
 }

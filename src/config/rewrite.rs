@@ -1,8 +1,8 @@
 //! CONFIG REWRITE: writes the running configuration back into the file it was loaded from.
 //!
 //! Comments, blank lines and unknown lines stay where they are; the first line of each
-//! directive is replaced by its current value and later lines of the same directive are
-//! dropped; directives that differ from their default and are not in the file are appended
+//! directive is replaced by its current value and later lines of the same directive become
+//! blank; directives that differ from their default and are not in the file are appended
 //! after a marker comment (written once, kept by later rewrites). The new file is written to a temporary file, fsynced and renamed
 //! over the old one, so a crash leaves either the old or the new file. Synchronous file I/O,
 //! run on the control core only.
@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::directives::{self, Kind, DIRECTIVES};
-use super::file::{is_directive, quote, split_args};
+use super::file::{is_directive, quote, repr, split_args};
 use super::value::os_error_text;
 use super::Config;
 
@@ -45,7 +45,8 @@ fn render(config: &Config, old: &str) -> String {
             .and_then(|words| words.first().and_then(|name| directives::lookup(name)));
         match idx {
             None => out.push(raw.to_string()),
-            Some(i) if written[i] => {}
+            // redis-server leaves a blank line where a later line of a directive was.
+            Some(i) if written[i] => out.push(String::new()),
             Some(i) => {
                 written[i] = true;
                 out.extend(lines_for(i, &config.values[i]));
@@ -61,6 +62,7 @@ fn render(config: &Config, old: &str) -> String {
             continue;
         }
         if !marked {
+            out.push(String::new());
             out.push(MARKER.to_string());
             marked = true;
         }
@@ -71,28 +73,57 @@ fn render(config: &Config, old: &str) -> String {
     text
 }
 
-/// The config lines that set directive `idx` to `value`.
+/// The config lines that set directive `idx` to `value`, formatted as redis-server's
+/// CONFIG REWRITE does: strings quoted, byte counts with the largest exact unit, and only the
+/// client classes whose output limits differ from the default.
 fn lines_for(idx: usize, value: &str) -> Vec<String> {
     let d = &DIRECTIVES[idx];
-    let words = |v: &str| -> String {
-        if v.is_empty() {
-            "\"\"".to_string()
-        } else {
-            v.split(' ').map(quote).collect::<Vec<_>>().join(" ")
-        }
-    };
     match d.kind {
+        Kind::Str | Kind::Hostname | Kind::Dir | Kind::KeyspaceEvents => {
+            vec![format!("{} {}", d.name, repr(value))]
+        }
+        Kind::Memory { .. } => vec![format!("{} {}", d.name, human(value))],
         Kind::ClientOutputBufferLimit => {
+            let defaults: Vec<&str> = d.default.split(' ').collect();
             let parts: Vec<&str> = value.split(' ').collect();
             parts
                 .chunks(4)
-                .map(|group| format!("{} {}", d.name, group.join(" ")))
+                .filter(|group| !defaults.chunks(4).any(|g| g == *group))
+                .map(|g| {
+                    format!(
+                        "{} {} {} {} {}",
+                        d.name,
+                        g[0],
+                        human(g[1]),
+                        human(g[2]),
+                        g[3]
+                    )
+                })
                 .collect()
         }
         Kind::Replicaof if value.is_empty() => Vec::new(),
-        _ if d.kind.is_multi() => vec![format!("{} {}", d.name, words(value))],
+        _ if d.kind.is_multi() && value.is_empty() => vec![format!("{} \"\"", d.name)],
+        _ if d.kind.is_multi() => {
+            let words: Vec<String> = value.split(' ').map(quote).collect();
+            vec![format!("{} {}", d.name, words.join(" "))]
+        }
         _ => vec![format!("{} {}", d.name, quote(value))],
     }
+}
+
+/// A byte count with the largest unit that divides it exactly (`100mb`, `1gb`, `1536`).
+fn human(bytes: &str) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "gb"), (1 << 20, "mb"), (1 << 10, "kb")];
+    let Ok(n) = bytes.parse::<u64>() else {
+        return bytes.to_string();
+    };
+    UNITS
+        .iter()
+        .find(|(size, _)| n != 0 && n % size == 0)
+        .map_or_else(
+            || n.to_string(),
+            |(size, unit)| format!("{}{unit}", n / size),
+        )
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
