@@ -205,7 +205,7 @@ impl Config {
         if d.kind == Kind::Save {
             loader.saves_seen = true;
         }
-        self.values[idx] = normalize(d.name, parsed);
+        self.values[idx] = normalize(d.name, parsed, false);
         Ok(())
     }
 
@@ -283,7 +283,13 @@ impl Config {
                 (false, _) => vec![val.as_str()],
             };
             let parsed = value::parse(d.kind, &next[*idx], &words).map_err(|r| failed(name, &r))?;
-            next[*idx] = normalize(d.name, parsed);
+            if needs_tls(d.name, &parsed) {
+                return Err(failed(
+                    name,
+                    "Unable to update TLS configuration. Check server logs.",
+                ));
+            }
+            next[*idx] = normalize(d.name, parsed, true);
         }
         self.values = next;
         self.refresh();
@@ -394,14 +400,24 @@ struct Loader {
     saves_seen: bool,
 }
 
-/// Applies the adjustments redis-server makes after accepting a value.
-fn normalize(name: &str, value: String) -> String {
-    match name {
-        "hz" => match value.parse::<i64>() {
-            Ok(n) if n < 1 => "1".into(),
-            Ok(n) if n > 500 => "500".into(),
-            _ => value,
-        },
+/// Applies the adjustments redis-server makes after accepting a value; `runtime` is true for
+/// CONFIG SET, which also resizes the replication backlog to its minimum.
+fn normalize(name: &str, value: String, runtime: bool) -> String {
+    let n = value.parse::<i64>();
+    match (name, n) {
+        ("hz", Ok(n)) if n < 1 => "1".into(),
+        ("hz", Ok(n)) if n > 500 => "500".into(),
+        ("repl-backlog-size", Ok(n)) if runtime && n < 16 * 1024 => "16384".into(),
         _ => value,
+    }
+}
+
+/// Whether a value turns TLS on, which SoliKV (like a redis-server built without TLS) refuses
+/// at run time.
+fn needs_tls(name: &str, value: &str) -> bool {
+    match name {
+        "tls-port" => value != "0",
+        "tls-replication" | "tls-cluster" => value == "yes",
+        _ => false,
     }
 }

@@ -508,6 +508,30 @@ fn set_errors_match_redis_server() {
 }
 
 #[test]
+fn set_adjustments_like_redis_server() {
+    let mut c = Config::defaults();
+    set(&mut c, &[("repl-backlog-size", "1k")]).unwrap();
+    assert_eq!(c.get("repl-backlog-size").unwrap(), "16384");
+    let cob = c.get("client-output-buffer-limit");
+    set(&mut c, &[("client-output-buffer-limit", "")]).unwrap();
+    assert_eq!(c.get("client-output-buffer-limit"), cob);
+    let tls = "Unable to update TLS configuration. Check server logs.";
+    for (name, value) in [
+        ("tls-port", "6380"),
+        ("tls-replication", "yes"),
+        ("tls-cluster", "yes"),
+    ] {
+        let want = format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {tls}");
+        assert_eq!(set(&mut c, &[(name, value)]), Err(want));
+    }
+    set(&mut c, &[("tls-port", "0"), ("tls-cluster", "no")]).unwrap();
+    // At start-up the backlog size is kept as given and hz is still clamped.
+    let c = load(&["--repl-backlog-size", "1", "--hz", "100000"]).unwrap();
+    assert_eq!(c.get("repl-backlog-size").unwrap(), "1");
+    assert_eq!(c.hz(), 500);
+}
+
+#[test]
 fn set_is_all_or_nothing() {
     let mut c = Config::defaults();
     let err = set(

@@ -177,7 +177,10 @@ fn parse_save(args: &[&str]) -> Result<String, String> {
 }
 
 fn parse_cob(current: &str, args: &[&str]) -> Result<String, String> {
-    if args.is_empty() || args.len() % 4 != 0 {
+    if args.is_empty() {
+        return Ok(current.to_string());
+    }
+    if args.len() % 4 != 0 {
         return Err(COB_ARITY.into());
     }
     let mut limits: Vec<[String; 3]> = COB_CLASSES
