@@ -57,6 +57,13 @@ impl Drop for TempDir {
 }
 
 #[test]
+fn config_is_clone_and_send() {
+    fn check<T: Clone + Send + 'static>() {}
+    check::<Config>();
+    check::<ConfigError>();
+}
+
+#[test]
 fn defaults_match_redis_server() {
     let c = Config::defaults();
     assert_eq!(c.get("port").unwrap(), "6379");
