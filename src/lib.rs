@@ -4,6 +4,8 @@
 //!
 //! - [`protocol`]: RESP request parsing and reply encoding (pure).
 //! - [`topology`]: slot hashing (pure).
+//! - [`glob`]: redis-server glob matching for KEYS, SCAN MATCH and CONFIG GET (pure).
+//! - [`config`]: directive table, command line and config file, CONFIG GET/SET/REWRITE (pure).
 //! - [`storage`]: one core's keyspace: per-slot tables, values, expiry (synchronous).
 //! - [`cmd`]: the command table and synchronous handlers.
 //! - [`shard`]: data-core executors, the cross-core mesh, cross-core transactions,
@@ -16,6 +18,8 @@
 pub mod alloc;
 pub mod clock;
 pub mod cmd;
+pub mod config;
+pub mod glob;
 pub mod net;
 pub mod protocol;
 pub mod shard;

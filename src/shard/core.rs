@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use crate::clock;
 use crate::cmd::{Args, Command, Exec};
+use crate::config::Config;
 use crate::protocol::Reply;
 use crate::storage::Keyspace;
 
@@ -50,6 +51,16 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Clears the counters (CONFIG RESETSTAT).
+    pub fn reset(&self) {
+        self.commands.set(0);
+        self.per_command.borrow_mut().clear();
+        self.expired_keys.set(0);
+        self.net_input_bytes.set(0);
+        self.net_output_bytes.set(0);
+        self.samples.borrow_mut().clear();
+    }
+
     /// Records a sample of the command counter (called on the core's timer).
     pub fn sample(&self, now_ms: i64) {
         let mut samples = self.samples.borrow_mut();
@@ -93,14 +104,17 @@ pub struct CoreCtx {
     pub gate: Gate,
     pub shared: Arc<Shared>,
     pub opts: RefCell<RunOptions>,
+    /// This core's copy of the configuration (CONFIG GET/SET/REWRITE).
+    pub config: RefCell<Config>,
     pub clients: RefCell<ClientRegistry>,
     pub stats: Stats,
     pub outbox: Outbox,
 }
 
 impl CoreCtx {
-    pub fn new(core: usize, mesh: MeshSenders, shared: Arc<Shared>, opts: RunOptions) -> Self {
+    pub fn new(core: usize, mesh: MeshSenders, shared: Arc<Shared>, config: Config) -> Self {
         let ncores = shared.ncores;
+        let opts = RunOptions::from_config(&config);
         CoreCtx {
             core,
             ncores: shared.ncores,
@@ -110,6 +124,7 @@ impl CoreCtx {
             gate: Gate::default(),
             shared,
             opts: RefCell::new(opts),
+            config: RefCell::new(config),
             clients: RefCell::new(ClientRegistry::default()),
             stats: Stats::default(),
             outbox: Outbox::new(ncores),

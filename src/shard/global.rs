@@ -13,7 +13,9 @@ use crate::protocol::number::{parse_f64, parse_i64};
 use crate::protocol::Reply;
 
 use super::core::CoreCtx;
-use super::info;
+use super::{config_cmd, info};
+use crate::cmd::keys::{decode_cursor, keys_part, next_cursor, scan_part, ScanOptions};
+use crate::glob::glob_match;
 
 /// Runs a server-wide command.
 pub async fn exec(
@@ -34,9 +36,9 @@ pub async fn exec(
         GlobalCmd::Client => return client(ctx, sess, args, out).await,
         GlobalCmd::Debug => debug(ctx, args, out).await,
         GlobalCmd::Shutdown => shutdown(ctx, args, out),
-        GlobalCmd::Config | GlobalCmd::Keys | GlobalCmd::Scan => {
-            out.error("ERR this command is not available in this build yet");
-        }
+        GlobalCmd::Config => config_cmd::config(ctx, args, out).await,
+        GlobalCmd::Keys => keys(ctx, args, out).await,
+        GlobalCmd::Scan => scan(ctx, args, out).await,
     }
     Flow::Continue
 }
@@ -49,6 +51,69 @@ async fn flush(ctx: &Rc<CoreCtx>, which: GlobalCmd, args: Args<'_>, out: &mut Re
     let _ = which;
     ctx.on_all_cores(|c| c.ks.borrow_mut().clear()).await;
     out.ok();
+}
+
+async fn keys(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
+    let pattern = args.get(1).to_vec();
+    let parts = ctx
+        .on_all_cores(move |c| {
+            let mut found = Vec::new();
+            let mut ks = c.ks.borrow_mut();
+            ks.now_ms = clock::unix_ms();
+            if pattern == b"*" {
+                keys_part(&ks, &|_| true, &mut found);
+            } else {
+                keys_part(&ks, &|k| glob_match(&pattern, k, false), &mut found);
+            }
+            found
+        })
+        .await;
+    out.array(parts.iter().map(Vec::len).sum());
+    for key in parts.iter().flatten() {
+        out.bulk(key);
+    }
+}
+
+/// SCAN walks shards in order; the cursor names the shard and the table to resume at.
+async fn scan(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
+    let opts = match ScanOptions::parse(args) {
+        Ok(opts) => opts,
+        Err(e) => {
+            out.error(&e.text());
+            return;
+        }
+    };
+    let nshards = ctx.nshards;
+    let (keys, cursor) = match decode_cursor(opts.cursor, nshards) {
+        None => (Vec::new(), 0),
+        Some((shard, index)) => {
+            let core = shard % ctx.ncores;
+            ctx.on_core(core, move |c| {
+                let mut found = Vec::new();
+                let mut ks = c.ks.borrow_mut();
+                ks.now_ms = clock::unix_ms();
+                let next = match &opts.pattern {
+                    Some(p) => scan_part(
+                        &ks,
+                        shard,
+                        index,
+                        &opts,
+                        &|k| glob_match(p, k, false),
+                        &mut found,
+                    ),
+                    None => scan_part(&ks, shard, index, &opts, &|_| true, &mut found),
+                };
+                (found, next_cursor(shard, next, nshards))
+            })
+            .await
+        }
+    };
+    out.array(2);
+    out.bulk(cursor.to_string().as_bytes());
+    out.array(keys.len());
+    for key in &keys {
+        out.bulk(key);
+    }
 }
 
 async fn random_key(ctx: &Rc<CoreCtx>, out: &mut Reply) {

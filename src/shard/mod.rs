@@ -5,6 +5,7 @@
 //! only borrowed inside synchronous steps.
 
 pub mod clients;
+pub mod config_cmd;
 pub mod core;
 pub mod gate;
 pub mod global;

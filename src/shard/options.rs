@@ -1,7 +1,9 @@
-//! The runtime settings every data core reads: a copy per core, changed on every core at once
-//! by CONFIG SET through the mesh.
+//! The runtime settings every data core reads: a copy per core, derived from the core's
+//! [`Config`] copy and changed on every core at once by CONFIG SET through the mesh.
 
 use std::path::PathBuf;
+
+use crate::config::Config;
 
 /// Settings the server runtime acts on.
 #[derive(Clone, Debug)]
@@ -21,6 +23,27 @@ pub struct RunOptions {
     pub tcp_backlog: u32,
     pub dir: PathBuf,
     pub cluster_enabled: bool,
+}
+
+impl RunOptions {
+    /// The settings `config` asks for.
+    pub fn from_config(config: &Config) -> Self {
+        RunOptions {
+            port: config.port(),
+            bind: config.bind(),
+            cores: config.cores(),
+            shards: config.shards(),
+            pin: config.pin(),
+            requirepass: config.requirepass().filter(|p| !p.is_empty()),
+            proto_max_bulk_len: config.proto_max_bulk_len(),
+            client_query_buffer_limit: config.client_query_buffer_limit(),
+            maxclients: config.maxclients(),
+            hz: config.hz(),
+            tcp_backlog: config.tcp_backlog(),
+            dir: config.dir(),
+            cluster_enabled: config.cluster_enabled(),
+        }
+    }
 }
 
 impl Default for RunOptions {

@@ -12,6 +12,7 @@ use glommio::{LocalExecutorBuilder, Placement};
 use super::core::{spawn_mesh_receivers, CoreCtx, Shared};
 use super::mesh;
 use super::options::RunOptions;
+use crate::config::Config;
 use crate::net::listener;
 
 /// glommio's minimum locked memory per executor.
@@ -41,7 +42,8 @@ fn available_cpus() -> Vec<usize> {
 }
 
 /// Runs the server until SHUTDOWN. Errors are one-line messages for the operator.
-pub fn run(opts: RunOptions) -> Result<(), String> {
+pub fn run(config: Config) -> Result<(), String> {
+    let opts = RunOptions::from_config(&config);
     let (ncores, nshards) = layout(&opts);
     check_memlock(ncores)?;
     check_io_uring()?;
@@ -74,11 +76,11 @@ pub fn run(opts: RunOptions) -> Result<(), String> {
             Placement::Unbound
         };
         let shared = shared.clone();
-        let opts = opts.clone();
+        let config = config.clone();
         let handle = LocalExecutorBuilder::new(placement)
             .name(&format!("solikv-core-{core}"))
             .spawn(move || async move {
-                let ctx = Rc::new(CoreCtx::new(core, senders, shared, opts));
+                let ctx = Rc::new(CoreCtx::new(core, senders, shared, config));
                 spawn_mesh_receivers(&ctx, receivers);
                 glommio::spawn_local(active_expiry(ctx.clone())).detach();
                 listener::serve(ctx).await

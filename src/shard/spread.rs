@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use crate::cmd::keys::copy_options;
 use crate::cmd::{Args, CmdError, Command, OwnedArgs, Spread};
 use crate::protocol::{Proto, Reply};
 use crate::storage::Value;
@@ -253,23 +254,13 @@ async fn rename(ctx: &Rc<CoreCtx>, nx: bool, args: Args<'_>, out: &mut Reply) {
 }
 
 async fn copy(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
-    let mut replace = false;
-    let mut i = 3;
-    while i < args.len() {
-        if args.is(i, "replace") {
-            replace = true;
-            i += 1;
-        } else if args.is(i, "db") && i + 1 < args.len() {
-            if args.get(i + 1) != b"0" {
-                out.error("ERR DB index is out of range");
-                return;
-            }
-            i += 2;
-        } else {
-            out.error(&CmdError::Syntax.text());
+    let replace = match copy_options(args) {
+        Ok(replace) => replace,
+        Err(e) => {
+            out.error(&e.text());
             return;
         }
-    }
+    };
     let (src, dst) = (args.get(1), args.get(2));
     let (src_core, dst_core) = (ctx.core_of_key(src), ctx.core_of_key(dst));
     let txn = Txn::begin(ctx, vec![src_core, dst_core]).await;

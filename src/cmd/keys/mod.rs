@@ -199,7 +199,9 @@ fn copy(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     reply_int(reply, result.map(i64::from));
 }
 
-fn copy_key(ks: &mut Keyspace, args: Args) -> CmdResult<bool> {
+/// Parses COPY's options (`DB 0`, `REPLACE`) and rejects copying a key onto itself;
+/// returns whether REPLACE was given. Shared with the cross-core COPY.
+pub fn copy_options(args: Args) -> CmdResult<bool> {
     let mut replace = false;
     let mut i = 3;
     while i < args.len() {
@@ -219,10 +221,15 @@ fn copy_key(ks: &mut Keyspace, args: Args) -> CmdResult<bool> {
         }
         i += 1;
     }
-    let (src, dst) = (args.get(1), args.get(2));
-    if src == dst {
+    if args.get(1) == args.get(2) {
         return Err(CmdError::SameObject);
     }
+    Ok(replace)
+}
+
+fn copy_key(ks: &mut Keyspace, args: Args) -> CmdResult<bool> {
+    let replace = copy_options(args)?;
+    let (src, dst) = (args.get(1), args.get(2));
     let Some(entry) = ks.get(src) else {
         return Ok(false);
     };
@@ -251,7 +258,7 @@ pub(crate) mod testing {
 
     /// Runs `parts` as a RESP2 client would send them, arity check included.
     pub fn run(ks: &mut Keyspace, parts: &[&str]) -> String {
-        let cmd = lookup(parts[0].as_bytes()).expect("command in the table");
+        let (_, cmd) = lookup(parts[0].as_bytes()).expect("command in the table");
         let mut reply = Reply::new(Proto::Resp2);
         if !cmd.arity_ok(parts.len()) {
             return format!(
@@ -275,12 +282,12 @@ mod tests {
 
     #[test]
     fn table_matches_command_info() {
-        let rename = lookup(b"RENAME").unwrap();
+        let (_, rename) = lookup(b"RENAME").unwrap();
         assert_eq!(
             (rename.keys.first, rename.keys.last, rename.keys.step),
             (1, 2, 1)
         );
-        let object = lookup(b"object").unwrap();
+        let (_, object) = lookup(b"object").unwrap();
         assert_eq!(
             (object.arity, object.keys.first, object.keys.last),
             (-2, 2, 2)
