@@ -76,7 +76,10 @@ pub enum Parsed {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
     Idle,
-    Multibulk { remaining: i64, bulk_len: Option<usize> },
+    Multibulk {
+        remaining: i64,
+        bulk_len: Option<usize>,
+    },
 }
 
 /// Parser state for one connection.

@@ -61,7 +61,8 @@ impl Reply {
     pub fn error(&mut self, text: &str) {
         self.buf.push(b'-');
         for &b in text.as_bytes() {
-            self.buf.push(if b == b'\r' || b == b'\n' { b' ' } else { b });
+            self.buf
+                .push(if b == b'\r' || b == b'\n' { b' ' } else { b });
         }
         self.buf.extend_from_slice(b"\r\n");
     }

@@ -20,14 +20,9 @@ fn feed(input: &[u8], cuts: &[usize], limits: &Limits) -> Result<Vec<Vec<Vec<u8>
     for &b in &bounds {
         buf.extend_from_slice(&input[fed..b]);
         fed = b;
-        loop {
-            match parser.parse(&mut buf, &mut args, limits)? {
-                Parsed::Command => {
-                    out.push(args.iter().map(|&(s, l)| buf[s..s + l].to_vec()).collect());
-                    args.clear();
-                }
-                Parsed::Incomplete => break,
-            }
+        while let Parsed::Command = parser.parse(&mut buf, &mut args, limits)? {
+            out.push(args.iter().map(|&(s, l)| buf[s..s + l].to_vec()).collect());
+            args.clear();
         }
         // Compact like the connection does, to exercise `shift`.
         let start = parser.cmd_start();
@@ -139,7 +134,9 @@ fn unauthenticated_limits() {
         "ERR Protocol error: unauthenticated multibulk length"
     );
     assert_eq!(
-        feed(b"*1\r\n$16385\r\n", &[], &limits).unwrap_err().message(),
+        feed(b"*1\r\n$16385\r\n", &[], &limits)
+            .unwrap_err()
+            .message(),
         "ERR Protocol error: unauthenticated bulk length"
     );
     assert!(feed(b"*10\r\n", &[], &limits).unwrap().is_empty());

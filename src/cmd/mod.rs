@@ -1,0 +1,3 @@
+//! Command table and handlers.
+
+pub mod meta;
