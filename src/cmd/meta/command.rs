@@ -5,7 +5,7 @@
 //! as sets, key specs as maps, subcommands as an array or, when there are none, an empty set).
 
 use super::{all, command_keys, for_each_key, has_keys, lookup, lookup_full_name, lookup_sub};
-use super::{resolve, BeginSearch, CommandMeta, FindKeys, KeySpec, KeysError};
+use super::{resolve, Arg, BeginSearch, CommandMeta, FindKeys, KeySpec, KeysError};
 use crate::protocol::reply::Reply;
 
 /// Longest argument echoed back in an unknown-subcommand error, as redis-server truncates it.
@@ -315,6 +315,7 @@ pub fn write_docs(meta: &CommandMeta, reply: &mut Reply) {
         !meta.doc_flags.is_empty(),
         !meta.deprecated_since.is_empty(),
         !meta.replaced_by.is_empty(),
+        !meta.arguments.is_empty(),
         !meta.subcommands.is_empty(),
     ];
     reply.map(4 + optional.iter().filter(|present| **present).count());
@@ -332,12 +333,54 @@ pub fn write_docs(meta: &CommandMeta, reply: &mut Reply) {
     if !meta.replaced_by.is_empty() {
         bulk_field(reply, b"replaced_by", meta.replaced_by);
     }
+    if !meta.arguments.is_empty() {
+        reply.bulk(b"arguments");
+        write_args(meta.arguments, reply);
+    }
     if !meta.subcommands.is_empty() {
         reply.bulk(b"subcommands");
         reply.map(meta.subcommands.len());
         for sub in meta.subcommands {
             reply.bulk(sub.name.as_bytes());
             write_docs(sub, reply);
+        }
+    }
+}
+
+/// Writes an argument list: an array of maps, groups nesting their members.
+fn write_args(args: &[Arg], reply: &mut Reply) {
+    reply.array(args.len());
+    for arg in args {
+        let optional = [
+            arg.key_spec_index >= 0,
+            !arg.token.is_empty(),
+            !arg.since.is_empty(),
+            !arg.deprecated_since.is_empty(),
+            !arg.flags.is_empty(),
+            !arg.args.is_empty(),
+        ];
+        reply.map(2 + optional.iter().filter(|present| **present).count());
+        bulk_field(reply, b"name", arg.name);
+        bulk_field(reply, b"type", arg.kind);
+        if arg.key_spec_index >= 0 {
+            int_field(reply, b"key_spec_index", arg.key_spec_index);
+        }
+        if !arg.token.is_empty() {
+            bulk_field(reply, b"token", arg.token);
+        }
+        if !arg.since.is_empty() {
+            bulk_field(reply, b"since", arg.since);
+        }
+        if !arg.deprecated_since.is_empty() {
+            bulk_field(reply, b"deprecated_since", arg.deprecated_since);
+        }
+        if !arg.flags.is_empty() {
+            reply.bulk(b"flags");
+            simple_set(reply, arg.flags);
+        }
+        if !arg.args.is_empty() {
+            reply.bulk(b"arguments");
+            write_args(arg.args, reply);
         }
     }
 }

@@ -3,6 +3,7 @@
 //! Pure data, read by every core. Arity, flags, key positions, ACL categories, tips and key
 //! specs match redis-server 7.0.15's `COMMAND INFO`; summaries and complexity notes are our own.
 
+use super::args::connection as args;
 use super::CommandMeta;
 
 pub const PING: CommandMeta = CommandMeta {
@@ -15,6 +16,7 @@ pub const PING: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Checks that the server answers; echoes an optional message.",
     complexity: "O(1)",
+    arguments: args::PING,
     ..CommandMeta::EMPTY
 };
 
@@ -27,6 +29,7 @@ pub const ECHO: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Sends the given message back to the client.",
     complexity: "O(1)",
+    arguments: args::ECHO,
     ..CommandMeta::EMPTY
 };
 
@@ -47,6 +50,7 @@ pub const HELLO: CommandMeta = CommandMeta {
     summary:
         "Negotiates the protocol version and optionally authenticates and names the connection.",
     complexity: "O(1)",
+    arguments: args::HELLO,
     ..CommandMeta::EMPTY
 };
 
@@ -66,6 +70,7 @@ pub const AUTH: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Authenticates the connection as a user.",
     complexity: "O(N), N being the number of passwords configured for the user.",
+    arguments: args::AUTH,
     ..CommandMeta::EMPTY
 };
 
@@ -78,6 +83,7 @@ pub const SELECT: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Switches the connection to another logical database.",
     complexity: "O(1)",
+    arguments: args::SELECT,
     ..CommandMeta::EMPTY
 };
 
@@ -164,6 +170,7 @@ pub const CLIENT_SETNAME: CommandMeta = CommandMeta {
     since: "2.6.9",
     summary: "Gives this connection a name.",
     complexity: "O(1)",
+    arguments: args::CLIENT_SETNAME,
     ..CommandMeta::EMPTY
 };
 
@@ -189,6 +196,7 @@ pub const CLIENT_SETINFO: CommandMeta = CommandMeta {
     since: "7.2.0",
     summary: "Records the client library name or version for this connection.",
     complexity: "O(1)",
+    arguments: args::CLIENT_SETINFO,
     ..CommandMeta::EMPTY
 };
 
@@ -202,6 +210,7 @@ pub const CLIENT_LIST: CommandMeta = CommandMeta {
     since: "2.4.0",
     summary: "Describes every connected client, one line each.",
     complexity: "O(N), N being the number of client connections.",
+    arguments: args::CLIENT_LIST,
     ..CommandMeta::EMPTY
 };
 
@@ -227,6 +236,7 @@ pub const CLIENT_KILL: CommandMeta = CommandMeta {
     since: "2.4.0",
     summary: "Closes client connections that match the given filters.",
     complexity: "O(N), N being the number of client connections.",
+    arguments: args::CLIENT_KILL,
     ..CommandMeta::EMPTY
 };
 
@@ -239,6 +249,7 @@ pub const CLIENT_NO_EVICT: CommandMeta = CommandMeta {
     since: "7.0.0",
     summary: "Controls whether this connection may be evicted under memory pressure.",
     complexity: "O(1)",
+    arguments: args::CLIENT_NO_EVICT,
     ..CommandMeta::EMPTY
 };
 
@@ -251,6 +262,7 @@ pub const CLIENT_NO_TOUCH: CommandMeta = CommandMeta {
     since: "7.2.0",
     summary: "Controls whether this connection's commands update key access times.",
     complexity: "O(1)",
+    arguments: args::CLIENT_NO_TOUCH,
     ..CommandMeta::EMPTY
 };
 

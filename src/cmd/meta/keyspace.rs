@@ -3,6 +3,7 @@
 //! Pure data, read by every core. Arity, flags, key positions, ACL categories, tips and key
 //! specs match redis-server 7.0.15's `COMMAND INFO`; summaries and complexity notes are our own.
 
+use super::args::keyspace as args;
 use super::{CommandMeta, KeySpec};
 
 pub const DEL: CommandMeta = CommandMeta {
@@ -19,6 +20,7 @@ pub const DEL: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Deletes keys.",
     complexity: "O(N) in the number of keys, plus the size of each deleted value.",
+    arguments: args::DEL,
     ..CommandMeta::EMPTY
 };
 
@@ -36,6 +38,7 @@ pub const UNLINK: CommandMeta = CommandMeta {
     since: "4.0.0",
     summary: "Deletes keys, reclaiming large values in the background.",
     complexity: "O(1) per key; memory is reclaimed later.",
+    arguments: args::UNLINK,
     ..CommandMeta::EMPTY
 };
 
@@ -53,6 +56,7 @@ pub const EXISTS: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Counts how many of the given keys exist.",
     complexity: "O(N), N being the number of keys.",
+    arguments: args::EXISTS,
     ..CommandMeta::EMPTY
 };
 
@@ -69,6 +73,7 @@ pub const TYPE: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Names the type of the value stored at a key.",
     complexity: "O(1)",
+    arguments: args::TYPE,
     ..CommandMeta::EMPTY
 };
 
@@ -85,6 +90,7 @@ pub const EXPIRE: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Sets a key's time to live in seconds.",
     complexity: "O(1)",
+    arguments: args::EXPIRE,
     ..CommandMeta::EMPTY
 };
 
@@ -101,6 +107,7 @@ pub const PEXPIRE: CommandMeta = CommandMeta {
     since: "2.6.0",
     summary: "Sets a key's time to live in milliseconds.",
     complexity: "O(1)",
+    arguments: args::PEXPIRE,
     ..CommandMeta::EMPTY
 };
 
@@ -117,6 +124,7 @@ pub const EXPIREAT: CommandMeta = CommandMeta {
     since: "1.2.0",
     summary: "Sets the Unix time, in seconds, at which a key expires.",
     complexity: "O(1)",
+    arguments: args::EXPIREAT,
     ..CommandMeta::EMPTY
 };
 
@@ -133,6 +141,7 @@ pub const PEXPIREAT: CommandMeta = CommandMeta {
     since: "2.6.0",
     summary: "Sets the Unix time, in milliseconds, at which a key expires.",
     complexity: "O(1)",
+    arguments: args::PEXPIREAT,
     ..CommandMeta::EMPTY
 };
 
@@ -150,6 +159,7 @@ pub const TTL: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Gives a key's remaining time to live in seconds.",
     complexity: "O(1)",
+    arguments: args::TTL,
     ..CommandMeta::EMPTY
 };
 
@@ -167,6 +177,7 @@ pub const PTTL: CommandMeta = CommandMeta {
     since: "2.6.0",
     summary: "Gives a key's remaining time to live in milliseconds.",
     complexity: "O(1)",
+    arguments: args::PTTL,
     ..CommandMeta::EMPTY
 };
 
@@ -183,6 +194,7 @@ pub const EXPIRETIME: CommandMeta = CommandMeta {
     since: "7.0.0",
     summary: "Gives the Unix time, in seconds, at which a key expires.",
     complexity: "O(1)",
+    arguments: args::EXPIRETIME,
     ..CommandMeta::EMPTY
 };
 
@@ -199,6 +211,7 @@ pub const PEXPIRETIME: CommandMeta = CommandMeta {
     since: "7.0.0",
     summary: "Gives the Unix time, in milliseconds, at which a key expires.",
     complexity: "O(1)",
+    arguments: args::PEXPIRETIME,
     ..CommandMeta::EMPTY
 };
 
@@ -215,6 +228,7 @@ pub const PERSIST: CommandMeta = CommandMeta {
     since: "2.2.0",
     summary: "Removes a key's expiry so that it lives forever.",
     complexity: "O(1)",
+    arguments: args::PERSIST,
     ..CommandMeta::EMPTY
 };
 
@@ -228,6 +242,7 @@ pub const KEYS: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Lists the keys whose names match a glob pattern.",
     complexity: "O(N), N being the number of keys in the database.",
+    arguments: args::KEYS,
     ..CommandMeta::EMPTY
 };
 
@@ -241,6 +256,7 @@ pub const SCAN: CommandMeta = CommandMeta {
     since: "2.8.0",
     summary: "Walks the key space a batch at a time with a cursor.",
     complexity: "O(1) per call; O(N) to walk every key.",
+    arguments: args::SCAN,
     ..CommandMeta::EMPTY
 };
 
@@ -273,6 +289,7 @@ pub const RENAME: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Gives a key a new name, replacing any key of that name.",
     complexity: "O(1)",
+    arguments: args::RENAME,
     ..CommandMeta::EMPTY
 };
 
@@ -292,6 +309,7 @@ pub const RENAMENX: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Gives a key a new name only when the new name is free.",
     complexity: "O(1)",
+    arguments: args::RENAMENX,
     ..CommandMeta::EMPTY
 };
 
@@ -311,6 +329,7 @@ pub const COPY: CommandMeta = CommandMeta {
     since: "6.2.0",
     summary: "Duplicates the value of a key under another name.",
     complexity: "O(N) in the size of the copied value.",
+    arguments: args::COPY,
     ..CommandMeta::EMPTY
 };
 
@@ -328,6 +347,7 @@ pub const TOUCH: CommandMeta = CommandMeta {
     since: "3.2.1",
     summary: "Updates the access time of keys and counts the existing ones.",
     complexity: "O(N), N being the number of keys.",
+    arguments: args::TOUCH,
     ..CommandMeta::EMPTY
 };
 
@@ -345,6 +365,7 @@ pub const OBJECT_ENCODING: CommandMeta = CommandMeta {
     since: "2.2.3",
     summary: "Names the internal representation of the value at a key.",
     complexity: "O(1)",
+    arguments: args::OBJECT_ENCODING,
     ..CommandMeta::EMPTY
 };
 
@@ -362,6 +383,7 @@ pub const OBJECT_FREQ: CommandMeta = CommandMeta {
     since: "4.0.0",
     summary: "Gives the logarithmic access-frequency counter of a key.",
     complexity: "O(1)",
+    arguments: args::OBJECT_FREQ,
     ..CommandMeta::EMPTY
 };
 
@@ -379,6 +401,7 @@ pub const OBJECT_IDLETIME: CommandMeta = CommandMeta {
     since: "2.2.3",
     summary: "Gives the seconds since a key was last accessed.",
     complexity: "O(1)",
+    arguments: args::OBJECT_IDLETIME,
     ..CommandMeta::EMPTY
 };
 
@@ -396,6 +419,7 @@ pub const OBJECT_REFCOUNT: CommandMeta = CommandMeta {
     since: "2.2.3",
     summary: "Gives the reference count of the value at a key.",
     complexity: "O(1)",
+    arguments: args::OBJECT_REFCOUNT,
     ..CommandMeta::EMPTY
 };
 

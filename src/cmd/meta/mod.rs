@@ -8,7 +8,8 @@
 //!
 //! Pure and synchronous; any core may call it. Imports only [`crate::protocol`].
 //!
-//! The data lives in one file per family (`connection`, `server`, `string`, `keyspace`);
+//! The data lives in one file per family (`connection`, `server`, `string`, `keyspace`, with
+//! their `COMMAND DOCS` argument trees under `args/`);
 //! `table` lists the top-level entries and maps names to them; `keys` walks key specs;
 //! `command` implements the `COMMAND` command and its INFO/DOCS encoders.
 //!
@@ -17,6 +18,7 @@
 //! stale`, `@slow @connection`, since 7.2.0), with SETINFO taking the same routing tips as
 //! SETNAME's 7.2 entry.
 
+mod args;
 mod command;
 mod connection;
 mod keys;
@@ -28,6 +30,7 @@ mod table;
 #[cfg(test)]
 mod tests;
 
+pub use args::Arg;
 pub use command::{command, write_docs, write_info};
 pub use keys::{command_keys, for_each_key, has_keys, KeysError};
 
@@ -60,6 +63,8 @@ pub struct CommandMeta {
     pub deprecated_since: &'static str,
     /// Empty when the command has no replacement.
     pub replaced_by: &'static str,
+    /// Argument tree for `COMMAND DOCS`.
+    pub arguments: &'static [Arg],
 }
 
 impl CommandMeta {
@@ -82,6 +87,7 @@ impl CommandMeta {
         doc_flags: &[],
         deprecated_since: "",
         replaced_by: "",
+        arguments: &[],
     };
 
     /// Whether `argc` arguments (command name included) satisfy the arity.

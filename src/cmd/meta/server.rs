@@ -3,6 +3,7 @@
 //! Pure data, read by every core. Arity, flags, key positions, ACL categories, tips and key
 //! specs match redis-server 7.0.15's `COMMAND INFO`; summaries and complexity notes are our own.
 
+use super::args::server as args;
 use super::CommandMeta;
 
 pub const COMMAND_COUNT: CommandMeta = CommandMeta {
@@ -27,6 +28,7 @@ pub const COMMAND_INFO: CommandMeta = CommandMeta {
     since: "2.8.13",
     summary: "Gives the metadata of the named commands, or of all of them.",
     complexity: "O(N), N being the number of commands described.",
+    arguments: args::COMMAND_INFO,
     ..CommandMeta::EMPTY
 };
 
@@ -40,6 +42,7 @@ pub const COMMAND_DOCS: CommandMeta = CommandMeta {
     since: "7.0.0",
     summary: "Gives the documentation of the named commands, or of all of them.",
     complexity: "O(N), N being the number of commands described.",
+    arguments: args::COMMAND_DOCS,
     ..CommandMeta::EMPTY
 };
 
@@ -53,6 +56,7 @@ pub const COMMAND_LIST: CommandMeta = CommandMeta {
     since: "7.0.0",
     summary: "Gives the names of the known commands, optionally filtered.",
     complexity: "O(N), N being the total number of commands.",
+    arguments: args::COMMAND_LIST,
     ..CommandMeta::EMPTY
 };
 
@@ -128,6 +132,7 @@ pub const INFO: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Reports server state and statistics, section by section.",
     complexity: "O(1)",
+    arguments: args::INFO,
     ..CommandMeta::EMPTY
 };
 
@@ -140,6 +145,7 @@ pub const CONFIG_GET: CommandMeta = CommandMeta {
     since: "2.0.0",
     summary: "Reads configuration parameters whose names match the given patterns.",
     complexity: "O(N), N being the number of parameters examined.",
+    arguments: args::CONFIG_GET,
     ..CommandMeta::EMPTY
 };
 
@@ -153,6 +159,7 @@ pub const CONFIG_SET: CommandMeta = CommandMeta {
     since: "2.0.0",
     summary: "Changes configuration parameters while the server runs.",
     complexity: "O(N), N being the number of parameters changed.",
+    arguments: args::CONFIG_SET,
     ..CommandMeta::EMPTY
 };
 
@@ -233,6 +240,7 @@ pub const FLUSHALL: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Deletes every key of every database.",
     complexity: "O(N), N being the total number of keys.",
+    arguments: args::FLUSHALL,
     ..CommandMeta::EMPTY
 };
 
@@ -246,6 +254,7 @@ pub const FLUSHDB: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Deletes every key of the selected database.",
     complexity: "O(N), N being the number of keys in the database.",
+    arguments: args::FLUSHDB,
     ..CommandMeta::EMPTY
 };
 
@@ -291,5 +300,6 @@ pub const SHUTDOWN: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Stops the server, optionally saving data first.",
     complexity: "O(N) when saving, N being the number of keys; O(1) otherwise.",
+    arguments: args::SHUTDOWN,
     ..CommandMeta::EMPTY
 };

@@ -3,6 +3,7 @@
 //! Pure data, read by every core. Arity, flags, key positions, ACL categories, tips and key
 //! specs match redis-server 7.0.15's `COMMAND INFO`; summaries and complexity notes are our own.
 
+use super::args::string as args;
 use super::{BeginSearch, CommandMeta, FindKeys, KeySpec};
 
 pub const GET: CommandMeta = CommandMeta {
@@ -18,6 +19,7 @@ pub const GET: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Reads the string stored at a key.",
     complexity: "O(1)",
+    arguments: args::GET,
     ..CommandMeta::EMPTY
 };
 
@@ -43,6 +45,7 @@ pub const SET: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Stores a string at a key, with optional expiry and conditions.",
     complexity: "O(1)",
+    arguments: args::SET,
     ..CommandMeta::EMPTY
 };
 
@@ -59,6 +62,7 @@ pub const SETNX: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Stores a string at a key only when the key is absent.",
     complexity: "O(1)",
+    arguments: args::SETNX,
     ..CommandMeta::EMPTY
 };
 
@@ -75,6 +79,7 @@ pub const SETEX: CommandMeta = CommandMeta {
     since: "2.0.0",
     summary: "Stores a string at a key with an expiry in seconds.",
     complexity: "O(1)",
+    arguments: args::SETEX,
     ..CommandMeta::EMPTY
 };
 
@@ -91,6 +96,7 @@ pub const PSETEX: CommandMeta = CommandMeta {
     since: "2.6.0",
     summary: "Stores a string at a key with an expiry in milliseconds.",
     complexity: "O(1)",
+    arguments: args::PSETEX,
     ..CommandMeta::EMPTY
 };
 
@@ -108,6 +114,7 @@ pub const MGET: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Reads the strings stored at several keys.",
     complexity: "O(N), N being the number of keys.",
+    arguments: args::MGET,
     ..CommandMeta::EMPTY
 };
 
@@ -128,6 +135,7 @@ pub const MSET: CommandMeta = CommandMeta {
     since: "1.0.1",
     summary: "Stores strings at several keys at once.",
     complexity: "O(N), N being the number of keys.",
+    arguments: args::MSET,
     ..CommandMeta::EMPTY
 };
 
@@ -145,6 +153,7 @@ pub const MSETNX: CommandMeta = CommandMeta {
     since: "1.0.1",
     summary: "Stores strings at several keys at once, only when none of them exists.",
     complexity: "O(N), N being the number of keys.",
+    arguments: args::MSETNX,
     ..CommandMeta::EMPTY
 };
 
@@ -164,6 +173,7 @@ pub const GETSET: CommandMeta = CommandMeta {
     doc_flags: &["deprecated"],
     deprecated_since: "6.2.0",
     replaced_by: "SET with its GET option",
+    arguments: args::GETSET,
     ..CommandMeta::EMPTY
 };
 
@@ -180,6 +190,7 @@ pub const GETDEL: CommandMeta = CommandMeta {
     since: "6.2.0",
     summary: "Reads the string at a key, then deletes the key.",
     complexity: "O(1)",
+    arguments: args::GETDEL,
     ..CommandMeta::EMPTY
 };
 
@@ -205,6 +216,7 @@ pub const GETEX: CommandMeta = CommandMeta {
     since: "6.2.0",
     summary: "Reads the string at a key and changes or removes its expiry.",
     complexity: "O(1)",
+    arguments: args::GETEX,
     ..CommandMeta::EMPTY
 };
 
@@ -221,6 +233,7 @@ pub const APPEND: CommandMeta = CommandMeta {
     since: "2.0.0",
     summary: "Adds bytes to the end of a string, creating it when absent.",
     complexity: "O(1) amortized; appending is linear in the added length.",
+    arguments: args::APPEND,
     ..CommandMeta::EMPTY
 };
 
@@ -237,6 +250,7 @@ pub const STRLEN: CommandMeta = CommandMeta {
     since: "2.2.0",
     summary: "Gives the length in bytes of the string at a key.",
     complexity: "O(1)",
+    arguments: args::STRLEN,
     ..CommandMeta::EMPTY
 };
 
@@ -253,6 +267,7 @@ pub const INCR: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Adds one to the integer stored at a key.",
     complexity: "O(1)",
+    arguments: args::INCR,
     ..CommandMeta::EMPTY
 };
 
@@ -269,6 +284,7 @@ pub const DECR: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Subtracts one from the integer stored at a key.",
     complexity: "O(1)",
+    arguments: args::DECR,
     ..CommandMeta::EMPTY
 };
 
@@ -285,6 +301,7 @@ pub const INCRBY: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Adds an integer to the integer stored at a key.",
     complexity: "O(1)",
+    arguments: args::INCRBY,
     ..CommandMeta::EMPTY
 };
 
@@ -301,6 +318,7 @@ pub const DECRBY: CommandMeta = CommandMeta {
     since: "1.0.0",
     summary: "Subtracts an integer from the integer stored at a key.",
     complexity: "O(1)",
+    arguments: args::DECRBY,
     ..CommandMeta::EMPTY
 };
 
@@ -317,6 +335,7 @@ pub const INCRBYFLOAT: CommandMeta = CommandMeta {
     since: "2.6.0",
     summary: "Adds a floating point number to the number stored at a key.",
     complexity: "O(1)",
+    arguments: args::INCRBYFLOAT,
     ..CommandMeta::EMPTY
 };
 
@@ -333,6 +352,7 @@ pub const GETRANGE: CommandMeta = CommandMeta {
     since: "2.4.0",
     summary: "Reads a byte range of the string at a key.",
     complexity: "O(N), N being the length of the range read.",
+    arguments: args::GETRANGE,
     ..CommandMeta::EMPTY
 };
 
@@ -349,6 +369,7 @@ pub const SETRANGE: CommandMeta = CommandMeta {
     since: "2.2.0",
     summary: "Overwrites part of a string starting at an offset, padding with zero bytes.",
     complexity: "O(1) when no growth is needed, else O(M), M being the new length.",
+    arguments: args::SETRANGE,
     ..CommandMeta::EMPTY
 };
 
@@ -368,6 +389,7 @@ pub const SUBSTR: CommandMeta = CommandMeta {
     doc_flags: &["deprecated"],
     deprecated_since: "2.0.0",
     replaced_by: "GETRANGE",
+    arguments: args::SUBSTR,
     ..CommandMeta::EMPTY
 };
 
@@ -384,5 +406,6 @@ pub const LCS: CommandMeta = CommandMeta {
     since: "7.0.0",
     summary: "Finds the longest common subsequence of two strings.",
     complexity: "O(N*M), N and M being the lengths of the two strings.",
+    arguments: args::LCS,
     ..CommandMeta::EMPTY
 };
