@@ -4,7 +4,8 @@
 //! redis-server 7.0.15 byte for byte in RESP2 and RESP3 (flags, categories, tips and key specs
 //! as sets, key specs as maps, subcommands as an array or, when there are none, an empty set).
 
-use super::{all, command_keys, for_each_key, has_keys, lookup, lookup_full_name, lookup_sub};
+use super::lookup_sub;
+use super::{all, command_keys, for_each_key, has_keys, key_flags, lookup, lookup_full_name};
 use super::{resolve, Arg, BeginSearch, CommandMeta, FindKeys, KeySpec, KeysError};
 use crate::protocol::reply::Reply;
 
@@ -197,7 +198,7 @@ fn getkeys(line: &[&[u8]], with_flags: bool, reply: &mut Reply) {
     let _ = for_each_key(meta, line, |i, spec| {
         reply.array(2);
         reply.bulk(line[i]);
-        simple_set(reply, spec.flags);
+        simple_set(reply, key_flags(meta, spec, line));
     });
 }
 

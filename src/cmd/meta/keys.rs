@@ -130,6 +130,25 @@ fn parse_count(raw: &[u8]) -> Option<i64> {
     text.parse::<i64>().ok().filter(|n| *n >= 0)
 }
 
+/// The access flags a key of `spec` has on this command line. Specs flagged
+/// `variable_flags` depend on the arguments: SET reads the old value only with `GET`.
+pub fn key_flags(
+    meta: &CommandMeta,
+    spec: &'static KeySpec,
+    args: &[&[u8]],
+) -> &'static [&'static str] {
+    if !spec.flags.contains(&"variable_flags") {
+        return spec.flags;
+    }
+    match meta.name {
+        "set" if args.iter().skip(3).any(|a| a.eq_ignore_ascii_case(b"get")) => {
+            &["RW", "access", "update"]
+        }
+        "set" => &["OW", "update"],
+        _ => spec.flags,
+    }
+}
+
 /// A capacity guess for the common single-range commands, so `command_keys` allocates once.
 fn key_count_hint(meta: &CommandMeta, argc: usize) -> usize {
     if meta.first_key <= 0 {

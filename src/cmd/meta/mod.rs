@@ -32,7 +32,7 @@ mod tests;
 
 pub use args::Arg;
 pub use command::{command, write_docs, write_info};
-pub use keys::{command_keys, for_each_key, has_keys, KeysError};
+pub use keys::{command_keys, for_each_key, has_keys, key_flags, KeysError};
 
 /// The static description of one command or subcommand.
 #[derive(Debug)]

@@ -256,6 +256,27 @@ fn getkeys_replies_and_errors_match_redis() {
     );
 }
 
+/// `testdata/getkeys_cases.txt`: a command line, then redis-server's GETKEYS and
+/// GETKEYSANDFLAGS replies with CR LF written as `\r\n`, separated by tabs.
+#[test]
+fn getkeys_cases_match_oracle() {
+    for case in include_str!("testdata/getkeys_cases.txt").lines() {
+        let fields: Vec<&str> = case.split('\t').collect();
+        let [line, keys, flags] = fields[..] else {
+            panic!("malformed case {case:?}");
+        };
+        let keys = keys.replace("\\r\\n", "\r\n");
+        let flags = flags.replace("\\r\\n", "\r\n");
+        assert_eq!(
+            text(&run(Proto::Resp2, &format!("COMMAND GETKEYS {line}"))),
+            keys,
+            "{line}"
+        );
+        let with_flags = format!("COMMAND GETKEYSANDFLAGS {line}");
+        assert_eq!(text(&run(Proto::Resp2, &with_flags)), flags, "{line}");
+    }
+}
+
 #[test]
 fn subcommand_dispatch_errors_match_redis() {
     let r2 = |line: &str| text(&run(Proto::Resp2, line));
