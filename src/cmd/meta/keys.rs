@@ -121,13 +121,30 @@ fn begin_index(begin: BeginSearch, args: &[&[u8]]) -> Option<i64> {
     }
 }
 
-/// A key count argument: a non-negative decimal integer.
+/// A key count argument, read the way redis-server reads it (C `atoi`): leading white space,
+/// an optional sign, then digits up to the first other byte; out-of-range values wrap as the
+/// C conversion to `int` does. Negative counts are invalid.
 fn parse_count(raw: &[u8]) -> Option<i64> {
-    let text = std::str::from_utf8(raw).ok()?;
-    if text.starts_with('+') {
-        return None;
+    let mut rest = raw;
+    while let [b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r', tail @ ..] = rest {
+        rest = tail;
     }
-    text.parse::<i64>().ok().filter(|n| *n >= 0)
+    let negative = rest.first() == Some(&b'-');
+    if matches!(rest.first(), Some(b'-' | b'+')) {
+        rest = &rest[1..];
+    }
+    let mut value: i64 = 0;
+    for &b in rest.iter().take_while(|b| b.is_ascii_digit()) {
+        let digit = (b - b'0') as i64;
+        value = value.saturating_mul(10);
+        value = if negative {
+            value.saturating_sub(digit)
+        } else {
+            value.saturating_add(digit)
+        };
+    }
+    let value = value as i32;
+    (value >= 0).then_some(value as i64)
 }
 
 /// The access flags a key of `spec` has on this command line. Specs flagged

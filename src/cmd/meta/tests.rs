@@ -204,9 +204,18 @@ fn keynum_and_keyword_specs() {
     };
     assert_eq!(keys(&KEYNUM_META, "lmpop 2 a b left"), Ok(vec![2, 3]));
     assert_eq!(keys(&KEYNUM_META, "lmpop 0 a left"), Ok(vec![]));
-    for bad in ["lmpop 5 a left", "lmpop x a left", "lmpop -1 a left"] {
+    for loose in ["01", "+1", "1x", "1.0", "\t1"] {
+        let line = format!("lmpop {loose} a left");
+        assert_eq!(keys(&KEYNUM_META, &line), Ok(vec![2]), "{loose}");
+    }
+    for zero in ["x", "-0", "0x1"] {
+        let line = format!("lmpop {zero} a left");
+        assert_eq!(keys(&KEYNUM_META, &line), Ok(vec![]), "{zero}");
+    }
+    for bad in ["5", "-1", "99999999999999999999"] {
+        let line = format!("lmpop {bad} a left");
         assert_eq!(
-            keys(&KEYNUM_META, bad),
+            keys(&KEYNUM_META, &line),
             Err(KeysError::InvalidArguments),
             "{bad}"
         );
