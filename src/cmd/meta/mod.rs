@@ -16,7 +16,7 @@
 //! `CLIENT SETINFO` and `CLIENT NO-TOUCH` exist only from Redis 7.2, so the 7.0.15 oracle
 //! cannot describe them; their entries follow Redis 7.2 as we understand it (arity 4 and 3,
 //! `noscript loading stale`, `@slow @connection`, since 7.2.0, SETINFO with the all-nodes /
-//! all-succeeded routing tips) and their argument trees mirror CLIENT NO-EVICT's shape.
+//! all-succeeded routing tips; its LIB-NAME/LIB-VER arguments), NO-TOUCH mirroring NO-EVICT.
 //! `CLIENT HELP` is included as every container has one. The `notes` of the SET and GETEX
 //! key specs are reproduced as redis-server reports them, since `COMMAND INFO` prints them.
 
