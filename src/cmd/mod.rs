@@ -8,6 +8,7 @@
 pub mod args;
 pub mod error;
 pub mod keys;
+pub mod meta;
 pub mod server;
 pub mod string;
 
@@ -189,4 +190,35 @@ pub fn lookup(name: &[u8]) -> Option<(usize, &'static Command)> {
 /// Every command in the table.
 pub fn all() -> impl Iterator<Item = &'static Command> {
     families().into_iter().flat_map(|f| f.iter())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dispatch table and the COMMAND metadata describe the same commands with the same
+    /// arity and key positions, so routing and `COMMAND INFO` cannot disagree.
+    #[test]
+    fn table_matches_command_metadata() {
+        for cmd in all() {
+            let meta = meta::lookup(cmd.name.as_bytes())
+                .unwrap_or_else(|| panic!("{} has no COMMAND metadata", cmd.name));
+            assert_eq!(cmd.arity, meta.arity, "arity of {}", cmd.name);
+            if cmd.keys != KeyRange::NONE && !meta.is_container() {
+                assert_eq!(
+                    (cmd.keys.first, cmd.keys.last, cmd.keys.step),
+                    (meta.first_key, meta.last_key, meta.step),
+                    "key positions of {}",
+                    cmd.name
+                );
+            }
+        }
+        for meta in meta::all() {
+            assert!(
+                lookup(meta.name.as_bytes()).is_some(),
+                "COMMAND lists {} but nothing handles it",
+                meta.name
+            );
+        }
+    }
 }

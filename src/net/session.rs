@@ -87,7 +87,8 @@ pub fn exec(
             out.bulk_int(us % 1_000_000);
         }
         SessionCmd::Command => {
-            out.error("ERR COMMAND is not available in this build yet");
+            let parts: Vec<&[u8]> = args.iter().collect();
+            crate::cmd::meta::command(&parts, out);
         }
     }
     Flow::Continue
