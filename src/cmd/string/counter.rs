@@ -63,7 +63,7 @@ pub fn decrby(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     }
 }
 
-/// INCRBYFLOAT: `long double` arithmetic and text, see [`LongDouble`]. The stored value is
+/// INCRBYFLOAT: `long double` arithmetic and text, see `LongDouble`. The stored value is
 /// the reply text (never `int`-encoded, as in Redis).
 pub fn incrbyfloat(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     let key = args.get(1);

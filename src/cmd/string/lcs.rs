@@ -101,11 +101,14 @@ pub fn lcs_reply(a: &[u8], b: &[u8], args: Args, reply: &mut Reply) {
     }
     table.resize(cells as usize, 0);
     for i in 1..=a.len() {
+        let (done, rest) = table.split_at_mut(i * width);
+        let (prev, row) = (&done[(i - 1) * width..], &mut rest[..width]);
+        let byte = a[i - 1];
         for j in 1..=b.len() {
-            table[i * width + j] = if a[i - 1] == b[j - 1] {
-                table[(i - 1) * width + j - 1] + 1
+            row[j] = if byte == b[j - 1] {
+                prev[j - 1] + 1
             } else {
-                table[(i - 1) * width + j].max(table[i * width + j - 1])
+                prev[j].max(row[j - 1])
             };
         }
     }

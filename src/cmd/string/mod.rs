@@ -2,9 +2,9 @@
 //!
 //! Runs on the data core owning the keys; synchronous. Handlers follow redis-server
 //! 7.0.15 reply for reply, including the order in which errors are detected. Submodules:
-//! [`options`] parses SET/GETEX options and expiry arguments, [`counter`] holds the
-//! INCR family, [`longdouble`] the x87 arithmetic INCRBYFLOAT needs, [`lcs`] the LCS
-//! command. GET, SET and INCR are hot paths: they allocate nothing beyond the stored value.
+//! `options` parses SET/GETEX options and expiry arguments, `counter` holds the INCR
+//! family, `longdouble` the x87 arithmetic INCRBYFLOAT needs, `lcs` the LCS command.
+//! GET, SET and INCR are hot paths: they allocate nothing beyond the stored value.
 
 mod counter;
 mod lcs;

@@ -458,49 +458,6 @@ fn setrange_pads_and_limits() {
 }
 
 #[test]
-fn wrong_type_replies() {
-    // Only strings exist so far; a hand-built non-string stands in for lists and friends.
-    let Some(mut k) = non_string_keyspace() else {
-        return;
-    };
-    let wrong = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
-    script(
-        &mut k,
-        &[
-            ("get l", wrong),
-            ("set l v get", wrong),
-            ("getset l x", wrong),
-            ("getdel l", wrong),
-            ("getex l", wrong),
-            ("append l x", wrong),
-            ("strlen l", wrong),
-            ("incr l", wrong),
-            ("incrbyfloat l 1", wrong),
-            ("getrange l 0 1", wrong),
-            ("setrange l 0 x", wrong),
-            ("setrange l 0 x", wrong),
-            (
-                "lcs l s",
-                "-ERR The specified keys must contain string values\r\n",
-            ),
-            ("mget l", "*1\r\n$-1\r\n"),
-            ("setnx l v", ":0\r\n"),
-            ("set l v", OK),
-        ],
-    );
-}
-
-/// A keyspace whose key `l` holds a non-string value, when the value type has one.
-fn non_string_keyspace() -> Option<Keyspace> {
-    let value = [Value::Int(0)]
-        .into_iter()
-        .find(|v| v.str_bytes().is_none())?;
-    let mut k = ks();
-    k.insert(b"l", value, 0);
-    Some(k)
-}
-
-#[test]
 fn lcs_plain_len_and_errors() {
     let mut k = ks();
     script(
