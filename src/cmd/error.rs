@@ -17,6 +17,18 @@ pub enum CmdError {
     InvalidExpire(&'static str),
     StringTooLong,
     NanOrInfinity,
+    /// DECRBY of `i64::MIN`, whose negation overflows.
+    DecrementOverflow,
+    /// SETRANGE with a negative offset.
+    OffsetOutOfRange,
+    /// LCS over a key holding another type.
+    LcsNotString,
+    /// LCS given both IDX and LEN.
+    LcsIdxAndLen,
+    /// LCS whose table would exceed proto-max-bulk-len.
+    LcsTableTooBig,
+    /// LCS whose table could not be allocated.
+    LcsAllocFailed,
     WrongArity(String),
     UnknownSubcommand {
         sub: String,
@@ -61,6 +73,19 @@ impl CmdError {
                 "ERR string exceeds maximum allowed size (proto-max-bulk-len)".into()
             }
             CmdError::NanOrInfinity => "ERR increment would produce NaN or Infinity".into(),
+            CmdError::DecrementOverflow => "ERR decrement would overflow".into(),
+            CmdError::OffsetOutOfRange => "ERR offset is out of range".into(),
+            CmdError::LcsNotString => "ERR The specified keys must contain string values".into(),
+            CmdError::LcsIdxAndLen => {
+                "ERR If you want both the length and indexes, please just use IDX.".into()
+            }
+            CmdError::LcsTableTooBig => {
+                "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"
+                    .into()
+            }
+            CmdError::LcsAllocFailed => {
+                "ERR Insufficient memory, failed allocating transient memory for LCS".into()
+            }
             CmdError::WrongArity(name) => {
                 format!("ERR wrong number of arguments for '{name}' command").into()
             }
