@@ -31,8 +31,8 @@ pub enum CmdError {
     LcsAllocFailed,
     WrongArity(String),
     UnknownSubcommand {
-        sub: String,
-        cmd: String,
+        sub: Vec<u8>,
+        cmd: Vec<u8>,
     },
     NoAuth,
     WrongPass,
@@ -53,10 +53,45 @@ pub enum CmdError {
     LfuNotSelected,
     /// Any other error, already carrying its code (`ERR ...`, `NOPROTO ...`).
     Other(Cow<'static, str>),
+    /// An error whose text echoes client bytes, kept byte for byte.
+    Raw(Vec<u8>),
 }
 
 impl CmdError {
+    /// The exact reply text (without the leading `-`), byte for byte as redis-server sends it:
+    /// client bytes echoed in the text are not re-encoded.
+    pub fn bytes(&self) -> Cow<'static, [u8]> {
+        match self {
+            CmdError::UnknownSubcommand { sub, cmd } => {
+                let mut text = b"ERR unknown subcommand '".to_vec();
+                text.extend_from_slice(sub);
+                text.extend_from_slice(b"'. Try ");
+                text.extend_from_slice(cmd);
+                text.extend_from_slice(b" HELP.");
+                text.into()
+            }
+            CmdError::UnsupportedOption(opt) => {
+                let mut text = b"ERR Unsupported option ".to_vec();
+                text.extend_from_slice(c_string(opt));
+                text.into()
+            }
+            CmdError::Raw(bytes) => bytes.clone().into(),
+            other => match other.fixed_text() {
+                Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+                Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+            },
+        }
+    }
+
+    /// The reply text decoded for display; [`CmdError::bytes`] is what is sent.
     pub fn text(&self) -> Cow<'static, str> {
+        match self.bytes() {
+            Cow::Borrowed(b) => String::from_utf8_lossy(b).into_owned().into(),
+            Cow::Owned(b) => String::from_utf8_lossy(&b).into_owned().into(),
+        }
+    }
+
+    fn fixed_text(&self) -> Cow<'static, str> {
         match self {
             CmdError::WrongType => {
                 "WRONGTYPE Operation against a key holding the wrong kind of value".into()
@@ -89,9 +124,6 @@ impl CmdError {
             CmdError::WrongArity(name) => {
                 format!("ERR wrong number of arguments for '{name}' command").into()
             }
-            CmdError::UnknownSubcommand { sub, cmd } => {
-                format!("ERR unknown subcommand '{sub}'. Try {cmd} HELP.").into()
-            }
             CmdError::NoAuth => "NOAUTH Authentication required.".into(),
             CmdError::WrongPass => {
                 "WRONGPASS invalid username-password pair or user is disabled.".into()
@@ -101,9 +133,6 @@ impl CmdError {
             }
             CmdError::ExpireGtLtConflict => {
                 "ERR GT and LT options at the same time are not compatible".into()
-            }
-            CmdError::UnsupportedOption(opt) => {
-                format!("ERR Unsupported option {}", c_string(opt)).into()
             }
             CmdError::SameObject => "ERR source and destination objects are the same".into(),
             CmdError::DbIndexOutOfRange => "ERR DB index is out of range".into(),
@@ -118,15 +147,18 @@ impl CmdError {
             )
             .into(),
             CmdError::Other(text) => text.clone(),
+            CmdError::UnknownSubcommand { .. }
+            | CmdError::UnsupportedOption(_)
+            | CmdError::Raw(_) => unreachable!("byte-exact errors are built in bytes()"),
         }
     }
 
     /// `unknown subcommand '<sub>'. Try <CMD> HELP.`: the subcommand cut to 128 bytes and
     /// the command name upper-cased as the client typed it, as redis-server prints them.
     pub fn unknown_subcommand(sub: &[u8], cmd: &[u8]) -> Self {
-        let sub = &sub[..sub.len().min(128)];
+        let sub = c_string(sub);
         CmdError::UnknownSubcommand {
-            sub: c_string(sub),
+            sub: sub[..sub.len().min(128)].to_vec(),
             cmd: c_string(cmd).to_ascii_uppercase(),
         }
     }
@@ -138,35 +170,39 @@ impl CmdError {
 
 /// Writes `err` as an error reply.
 pub fn reply_error(reply: &mut Reply, err: &CmdError) {
-    reply.error(&err.text());
+    reply.error_bytes(&err.bytes());
 }
 
 /// Result type of command helpers.
 pub type CmdResult<T = ()> = Result<T, CmdError>;
 
 /// `unknown command '<name>', with args beginning with: '<a>' '<b>' ` as redis-server 7
-/// words it (at most about 128 bytes of arguments are quoted).
-pub fn unknown_command_text(name: &[u8], rest: &[&[u8]]) -> String {
-    let mut args = String::new();
+/// words it: the name cut to 128 bytes, arguments quoted while fewer than 128 bytes of them
+/// were written, each cut to what is left of those 128.
+pub fn unknown_command(name: &[u8], rest: &[&[u8]]) -> CmdError {
+    let mut args: Vec<u8> = Vec::new();
     for arg in rest {
         if args.len() >= 128 {
             break;
         }
         let room = 128 - args.len();
-        let text = c_string(arg);
-        let cut: String = text.chars().take(room).collect();
-        args.push('\'');
-        args.push_str(&cut);
-        args.push_str("' ");
+        let arg = c_string(arg);
+        args.push(b'\'');
+        args.extend_from_slice(&arg[..arg.len().min(room)]);
+        args.extend_from_slice(b"' ");
     }
-    let name: String = c_string(name).chars().take(128).collect();
-    format!("ERR unknown command '{name}', with args beginning with: {args}")
+    let name = c_string(name);
+    let mut text = b"ERR unknown command '".to_vec();
+    text.extend_from_slice(&name[..name.len().min(128)]);
+    text.extend_from_slice(b"', with args beginning with: ");
+    text.extend_from_slice(&args);
+    CmdError::Raw(text)
 }
 
-/// Bytes up to the first NUL, as C's `%s` prints them, decoded lossily.
-fn c_string(bytes: &[u8]) -> String {
+/// Bytes up to the first NUL, as C's `%s` prints them.
+fn c_string(bytes: &[u8]) -> &[u8] {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    String::from_utf8_lossy(&bytes[..end]).into_owned()
+    &bytes[..end]
 }
 
 #[cfg(test)]
@@ -176,12 +212,16 @@ mod tests {
     #[test]
     fn unknown_command_quotes_args() {
         assert_eq!(
-            unknown_command_text(b"foo", &[b"a", b"b"]),
+            unknown_command(b"foo", &[b"a", b"b"]).text(),
             "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
         );
         assert_eq!(
-            unknown_command_text(b"foo", &[]),
+            unknown_command(b"foo", &[]).text(),
             "ERR unknown command 'foo', with args beginning with: "
+        );
+        assert_eq!(
+            unknown_command(b"x", &[b"\xa5"]).bytes().as_ref(),
+            b"ERR unknown command 'x', with args beginning with: '\xa5' "
         );
     }
 

@@ -15,7 +15,7 @@ use glommio::net::TcpStream;
 
 use super::session::{self, Flow, Session};
 use crate::clock;
-use crate::cmd::error::unknown_command_text;
+use crate::cmd::error::unknown_command;
 use crate::cmd::{self, Args, CmdError, Command, Exec, Spread, NO_AUTH};
 use crate::protocol::{Limits, Parsed, Reply, RequestParser, Span};
 use crate::shard::clients::ClientHandle;
@@ -302,20 +302,20 @@ async fn dispatch(
     let Some((id, cmd)) = cmd::lookup(args.get(0)) else {
         let rest: Vec<&[u8]> = args.iter().skip(1).collect();
         let sink = pending.sink(out);
-        sink.error(&unknown_command_text(args.get(0), &rest));
+        sink.error_bytes(&unknown_command(args.get(0), &rest).bytes());
         pending.local_done();
         return Flow::Continue;
     };
     sess.handle.last_cmd.set(cmd.name);
     if !cmd.arity_ok(args.len()) {
         let sink = pending.sink(out);
-        sink.error(&CmdError::WrongArity(cmd.name.to_string()).text());
+        sink.error_bytes(&CmdError::WrongArity(cmd.name.to_string()).bytes());
         pending.local_done();
         return Flow::Continue;
     }
     if !sess.authenticated && cmd.flags & NO_AUTH == 0 {
         let sink = pending.sink(out);
-        sink.error(&CmdError::NoAuth.text());
+        sink.error_bytes(&CmdError::NoAuth.bytes());
         pending.local_done();
         return Flow::Continue;
     }

@@ -52,7 +52,7 @@ pub fn exec(
         SessionCmd::Ping => match args.len() {
             1 => out.simple("PONG"),
             2 => out.bulk(args.get(1)),
-            _ => out.error(&CmdError::WrongArity("ping".into()).text()),
+            _ => out.error_bytes(&CmdError::WrongArity("ping".into()).bytes()),
         },
         SessionCmd::Echo => out.bulk(args.get(1)),
         SessionCmd::Hello => hello(ctx, sess, args, out),
@@ -107,7 +107,7 @@ fn password_ok(ctx: &CoreCtx, user: &[u8], password: &[u8]) -> bool {
 
 fn auth(ctx: &CoreCtx, sess: &mut Session, args: Args, out: &mut Reply) {
     if args.len() > 3 {
-        out.error(&CmdError::Syntax.text());
+        out.error_bytes(&CmdError::Syntax.bytes());
         return;
     }
     let (user, password) = if args.len() == 2 {
@@ -126,7 +126,7 @@ fn auth(ctx: &CoreCtx, sess: &mut Session, args: Args, out: &mut Reply) {
         sess.authenticated = true;
         out.ok();
     } else {
-        out.error(&CmdError::WrongPass.text());
+        out.error_bytes(&CmdError::WrongPass.bytes());
     }
 }
 
@@ -165,7 +165,7 @@ fn hello(ctx: &CoreCtx, sess: &mut Session, args: Args, out: &mut Reply) {
     }
     if let Some((user, password)) = credentials {
         if !password_ok(ctx, user, password) {
-            out.error(&CmdError::WrongPass.text());
+            out.error_bytes(&CmdError::WrongPass.bytes());
             return;
         }
         sess.authenticated = true;
@@ -173,14 +173,14 @@ fn hello(ctx: &CoreCtx, sess: &mut Session, args: Args, out: &mut Reply) {
     if !sess.authenticated {
         out.error(
             "NOAUTH HELLO must be called with the client already authenticated, otherwise the \
-             HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and \
+             HELLO AUTH <user> <pass> option can be used to authenticate the client and \
              select the RESP protocol version at the same time",
         );
         return;
     }
     if let Some(name) = name {
         if let Err(e) = validate_client_name(name) {
-            out.error(&e.text());
+            out.error_bytes(&e.bytes());
             return;
         }
         *sess.handle.name.borrow_mut() = name.to_vec();
@@ -219,7 +219,7 @@ pub fn validate_client_name(name: &[u8]) -> Result<(), CmdError> {
 
 fn select(ctx: &CoreCtx, args: Args, out: &mut Reply) {
     match parse_i64(args.get(1)) {
-        None => out.error(&CmdError::NotInteger.text()),
+        None => out.error_bytes(&CmdError::NotInteger.bytes()),
         Some(0) => out.ok(),
         Some(_) if ctx.opts.borrow().cluster_enabled => {
             out.error("ERR SELECT is not allowed in cluster mode")

@@ -59,8 +59,19 @@ impl Reply {
     /// `-text\r\n`; `text` carries its own code, e.g. `ERR syntax error`. Newlines in the
     /// text are replaced by spaces, as redis-server does, so a reply is always one line.
     pub fn error(&mut self, text: &str) {
+        self.error_bytes(text.as_bytes());
+    }
+
+    /// [`Reply::error`] for texts that echo client bytes, which need not be UTF-8. Like
+    /// redis-server, CR and LF at the end of the text are dropped and any others become
+    /// spaces, so an error is always one line.
+    pub fn error_bytes(&mut self, text: &[u8]) {
+        let end = text
+            .iter()
+            .rposition(|&b| b != b'\r' && b != b'\n')
+            .map_or(0, |i| i + 1);
         self.buf.push(b'-');
-        for &b in text.as_bytes() {
+        for &b in &text[..end] {
             self.buf
                 .push(if b == b'\r' || b == b'\n' { b' ' } else { b });
         }
@@ -276,6 +287,10 @@ mod tests {
         assert_eq!(
             bytes(Proto::Resp2, |r| r.error("ERR a\r\nb")),
             b"-ERR a  b\r\n"
+        );
+        assert_eq!(
+            bytes(Proto::Resp2, |r| r.error_bytes(b"ERR opt \xcd\r")),
+            b"-ERR opt \xcd\r\n"
         );
     }
 

@@ -13,7 +13,8 @@ use super::options::RunOptions;
 
 pub async fn config(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
     let sub = String::from_utf8_lossy(args.get(1)).to_ascii_lowercase();
-    let arity = |out: &mut Reply| out.error(&CmdError::WrongArity(format!("config|{sub}")).text());
+    let arity =
+        |out: &mut Reply| out.error_bytes(&CmdError::WrongArity(format!("config|{sub}")).bytes());
     match sub.as_str() {
         "get" if args.len() >= 3 => {
             let patterns: Vec<&[u8]> = args.iter().skip(2).collect();
@@ -26,7 +27,7 @@ pub async fn config(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
         }
         "set" if args.len() >= 4 => {
             if args.len() % 2 != 0 {
-                out.error(&CmdError::Syntax.text());
+                out.error_bytes(&CmdError::Syntax.bytes());
                 return;
             }
             let pairs: Vec<(Vec<u8>, Vec<u8>)> = (2..args.len())
@@ -86,14 +87,7 @@ pub async fn config(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
         }
         "get" | "set" | "rewrite" | "resetstat" | "help" => arity(out),
         _ => {
-            let raw = String::from_utf8_lossy(args.get(1)).into_owned();
-            out.error(
-                &CmdError::UnknownSubcommand {
-                    sub: raw,
-                    cmd: "CONFIG".into(),
-                }
-                .text(),
-            );
+            out.error_bytes(&CmdError::unknown_subcommand(args.get(1), args.get(0)).bytes());
         }
     }
 }

@@ -45,7 +45,7 @@ pub async fn exec(
 
 async fn flush(ctx: &Rc<CoreCtx>, which: GlobalCmd, args: Args<'_>, out: &mut Reply) {
     if args.len() > 2 || (args.len() == 2 && !args.is(1, "sync") && !args.is(1, "async")) {
-        out.error(&CmdError::Syntax.text());
+        out.error_bytes(&CmdError::Syntax.bytes());
         return;
     }
     let _ = which;
@@ -79,7 +79,7 @@ async fn scan(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
     let opts = match ScanOptions::parse(args) {
         Ok(opts) => opts,
         Err(e) => {
-            out.error(&e.text());
+            out.error_bytes(&e.bytes());
             return;
         }
     };
@@ -149,7 +149,7 @@ async fn random_key(ctx: &Rc<CoreCtx>, out: &mut Reply) {
 async fn client(ctx: &Rc<CoreCtx>, sess: &mut Session, args: Args<'_>, out: &mut Reply) -> Flow {
     let sub = String::from_utf8_lossy(args.get(1)).to_ascii_lowercase();
     let arity_error = |out: &mut Reply| {
-        out.error(&CmdError::WrongArity(format!("client|{sub}")).text());
+        out.error_bytes(&CmdError::WrongArity(format!("client|{sub}")).bytes());
     };
     match sub.as_str() {
         "id" if args.len() == 2 => out.int(sess.handle.id as i64),
@@ -166,7 +166,7 @@ async fn client(ctx: &Rc<CoreCtx>, sess: &mut Session, args: Args<'_>, out: &mut
                 *sess.handle.name.borrow_mut() = args.get(2).to_vec();
                 out.ok();
             }
-            Err(e) => out.error(&e.text()),
+            Err(e) => out.error_bytes(&e.bytes()),
         },
         "setinfo" if args.len() == 4 => {
             let value = args.get(3);
@@ -199,7 +199,7 @@ async fn client(ctx: &Rc<CoreCtx>, sess: &mut Session, args: Args<'_>, out: &mut
                 flag.set(false);
                 out.ok();
             } else {
-                out.error(&CmdError::Syntax.text());
+                out.error_bytes(&CmdError::Syntax.bytes());
             }
         }
         "info" if args.len() == 2 => {
@@ -209,7 +209,7 @@ async fn client(ctx: &Rc<CoreCtx>, sess: &mut Session, args: Args<'_>, out: &mut
         }
         "list" => {
             if args.len() != 2 {
-                out.error(&CmdError::Syntax.text());
+                out.error_bytes(&CmdError::Syntax.bytes());
                 return Flow::Continue;
             }
             let lines = ctx
@@ -252,14 +252,7 @@ async fn client(ctx: &Rc<CoreCtx>, sess: &mut Session, args: Args<'_>, out: &mut
         "id" | "getname" | "setname" | "setinfo" | "no-evict" | "no-touch" | "info"
         | "getredir" | "help" | "kill" => arity_error(out),
         _ => {
-            let raw = String::from_utf8_lossy(args.get(1)).into_owned();
-            out.error(
-                &CmdError::UnknownSubcommand {
-                    sub: raw,
-                    cmd: "CLIENT".into(),
-                }
-                .text(),
-            );
+            out.error_bytes(&CmdError::unknown_subcommand(args.get(1), args.get(0)).bytes());
         }
     }
     Flow::Continue
@@ -302,17 +295,17 @@ async fn client_kill(
                 } else if value.eq_ignore_ascii_case(b"no") {
                     skipme = false;
                 } else {
-                    out.error(&CmdError::Syntax.text());
+                    out.error_bytes(&CmdError::Syntax.bytes());
                     return Flow::Continue;
                 }
             } else {
-                out.error(&CmdError::Syntax.text());
+                out.error_bytes(&CmdError::Syntax.bytes());
                 return Flow::Continue;
             }
             i += 2;
         }
         if i != args.len() {
-            out.error(&CmdError::Syntax.text());
+            out.error_bytes(&CmdError::Syntax.bytes());
             return Flow::Continue;
         }
     }
@@ -378,7 +371,7 @@ async fn debug(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
             .await;
         match line {
             Some(l) => out.simple(&l),
-            None => out.error(&CmdError::NoSuchKey.text()),
+            None => out.error_bytes(&CmdError::NoSuchKey.bytes()),
         }
     } else if args.is(1, "set-active-expire") && args.len() == 3 {
         out.ok();
@@ -388,14 +381,7 @@ async fn debug(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
         out.simple("OBJECT <key> -- Show low-level information about the key.");
         out.simple("SLEEP <seconds> -- Stop the connection for <seconds>.");
     } else {
-        let sub = String::from_utf8_lossy(args.get(1)).into_owned();
-        out.error(
-            &CmdError::UnknownSubcommand {
-                sub,
-                cmd: "DEBUG".into(),
-            }
-            .text(),
-        );
+        out.error_bytes(&CmdError::unknown_subcommand(args.get(1), args.get(0)).bytes());
     }
 }
 
@@ -405,7 +391,7 @@ fn shutdown(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
             .iter()
             .any(|w| args.is(i, w));
         if !ok {
-            out.error(&CmdError::Syntax.text());
+            out.error_bytes(&CmdError::Syntax.bytes());
             return;
         }
     }

@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use crate::cmd::keys::copy_options;
+use crate::cmd::string::{check_pairs, lcs_reply};
 use crate::cmd::{Args, CmdError, Command, OwnedArgs, Spread};
 use crate::protocol::{Proto, Reply};
 use crate::storage::Value;
@@ -130,15 +131,14 @@ async fn atomic(ctx: &Rc<CoreCtx>, cmd: &'static Command, args: Args<'_>, out: &
         "mset" | "msetnx" => mset(ctx, cmd.name, args, out).await,
         "rename" | "renamenx" => rename(ctx, cmd.name == "renamenx", args, out).await,
         "copy" => copy(ctx, args, out).await,
-        other => out.error(&format!(
-            "ERR '{other}' across data cores is not supported yet"
-        )),
+        "lcs" => lcs(ctx, args, out).await,
+        other => unreachable!("{other} is not an atomic spread command"),
     }
 }
 
 async fn mset(ctx: &Rc<CoreCtx>, name: &str, args: Args<'_>, out: &mut Reply) {
-    if args.len() % 2 == 0 {
-        out.error(&CmdError::WrongArity(name.to_string()).text());
+    if let Err(e) = check_pairs(args, name) {
+        out.error_bytes(&e.bytes());
         return;
     }
     let parts = split_keys(ctx, args, 2);
@@ -190,7 +190,7 @@ async fn fetch_entry(txn: &Txn, core: usize, key: &[u8], take: bool) -> Option<(
         if take {
             ks.remove(&key).map(|e| (e.value.clone(), e.expire_at()))
         } else {
-            ks.get(&key).map(|e| (e.value.clone(), e.expire_at()))
+            ks.get(&key).map(|e| (e.value.copied(), e.expire_at()))
         }
     })
     .await
@@ -233,7 +233,7 @@ async fn rename(ctx: &Rc<CoreCtx>, nx: bool, args: Args<'_>, out: &mut Reply) {
     let txn = Txn::begin(ctx, vec![src_core, dst_core]).await;
     if !key_exists(&txn, src_core, src).await {
         txn.end().await;
-        out.error(&CmdError::NoSuchKey.text());
+        out.error_bytes(&CmdError::NoSuchKey.bytes());
         return;
     }
     if nx && key_exists(&txn, dst_core, dst).await {
@@ -257,7 +257,7 @@ async fn copy(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
     let replace = match copy_options(args) {
         Ok(replace) => replace,
         Err(e) => {
-            out.error(&e.text());
+            out.error_bytes(&e.bytes());
             return;
         }
     };
@@ -270,4 +270,32 @@ async fn copy(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
     };
     txn.end().await;
     out.int(copied as i64);
+}
+
+/// LCS of two keys on different cores: both values are read under one transaction, then
+/// compared here.
+async fn lcs(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
+    let keys = [args.get(1), args.get(2)];
+    let cores = keys.map(|k| ctx.core_of_key(k));
+    let txn = Txn::begin(ctx, cores.to_vec()).await;
+    let mut values: Vec<Option<Vec<u8>>> = Vec::with_capacity(2);
+    for (key, core) in keys.iter().zip(cores) {
+        let key = key.to_vec();
+        let value = txn
+            .run(core, move |c| {
+                let mut ks = c.ks.borrow_mut();
+                ks.now_ms = crate::clock::unix_ms();
+                match ks.get(&key) {
+                    None => Some(Vec::new()),
+                    Some(e) => e.value.str_bytes().map(|b| b.as_slice().to_vec()),
+                }
+            })
+            .await;
+        values.push(value);
+    }
+    txn.end().await;
+    match (&values[0], &values[1]) {
+        (Some(a), Some(b)) => lcs_reply(a, b, args, out),
+        _ => out.error_bytes(&CmdError::LcsNotString.bytes()),
+    }
 }

@@ -14,6 +14,9 @@ pub const EMBSTR_MAX: usize = 44;
 pub enum Value {
     /// A string that is the canonical decimal form of an i64.
     Int(i64),
+    /// The same, held in an object of its own rather than redis-server's shared integer
+    /// (what COPY makes): only OBJECT REFCOUNT tells the two apart.
+    IntObject(i64),
     /// A string created whole (SET, GETSET, ...).
     Str(Box<[u8]>),
     /// A string modified in place (APPEND, SETRANGE), growable.
@@ -45,16 +48,24 @@ impl Value {
         Value::Str(data.into())
     }
 
+    /// The value a COPY of this one holds: a new object, never a shared integer.
+    pub fn copied(&self) -> Value {
+        match self {
+            Value::Int(n) => Value::IntObject(*n),
+            other => other.clone(),
+        }
+    }
+
     pub fn kind(&self) -> Kind {
         match self {
-            Value::Int(_) | Value::Str(_) | Value::Raw(_) => Kind::String,
+            Value::Int(_) | Value::IntObject(_) | Value::Str(_) | Value::Raw(_) => Kind::String,
         }
     }
 
     /// The `OBJECT ENCODING` name.
     pub fn encoding(&self) -> &'static str {
         match self {
-            Value::Int(_) => "int",
+            Value::Int(_) | Value::IntObject(_) => "int",
             Value::Str(s) if s.len() <= EMBSTR_MAX => "embstr",
             Value::Str(_) | Value::Raw(_) => "raw",
         }
@@ -63,7 +74,7 @@ impl Value {
     /// Approximate heap bytes owned by the value (for DEBUG OBJECT / MEMORY USAGE).
     pub fn heap_size(&self) -> usize {
         match self {
-            Value::Int(_) => 0,
+            Value::Int(_) | Value::IntObject(_) => 0,
             Value::Str(s) => s.len(),
             Value::Raw(v) => v.capacity(),
         }
@@ -89,7 +100,7 @@ impl Value {
     /// The string bytes of a string value; `None` for other types.
     pub fn str_bytes(&self) -> Option<StrBytes<'_>> {
         match self {
-            Value::Int(n) => {
+            Value::Int(n) | Value::IntObject(n) => {
                 let mut buf = [0u8; 20];
                 let len = crate::protocol::reply::fmt_i64(*n, &mut buf).len();
                 Some(StrBytes::Int(buf, (20 - len) as u8))
@@ -103,7 +114,9 @@ impl Value {
     pub fn make_raw(&mut self) -> Option<&mut Vec<u8>> {
         let bytes = match self {
             Value::Raw(v) => return Some(v),
-            Value::Int(_) | Value::Str(_) => self.str_bytes()?.as_slice().to_vec(),
+            Value::Int(_) | Value::IntObject(_) | Value::Str(_) => {
+                self.str_bytes()?.as_slice().to_vec()
+            }
         };
         *self = Value::Raw(bytes);
         match self {

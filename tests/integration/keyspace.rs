@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::harness::Pair;
+use super::harness::{subject_is_redis, Pair};
 use super::resp::{decode, encode, escape, Conn, Value};
 
 fn unix_seconds() -> u64 {
@@ -103,7 +103,6 @@ fn rename_copy_and_delete() {
         "COPY d d",
         "COPY missing e",
         "COPY d f DB 0",
-        "COPY d f DB 1 REPLACE",
         "COPY d f DB 99999",
         "COPY d f DB x",
         "COPY d f FOO",
@@ -119,6 +118,13 @@ fn rename_copy_and_delete() {
     ]);
     for key in ["d", "e", "f", "c"] {
         c.check_str(&["EXPIRETIME", key]);
+    }
+    // SoliKV has database 0 only (like Redis Cluster); redis-server has 16.
+    c.check_str(&["SET", "dbsrc", "v"]);
+    let (subject, oracle) = c.both(&[b"COPY", b"dbsrc", b"f", b"DB", b"1", b"REPLACE"]);
+    assert_eq!(oracle, b":1\r\n");
+    if !subject_is_redis() {
+        assert_eq!(subject, b"-ERR DB index is out of range\r\n");
     }
 }
 

@@ -180,7 +180,9 @@ fn lcs_variants() {
         "LCS key1 key2 FOO",
     ]);
     for proto in ["3", "2"] {
-        c.check_str(&["HELLO", proto]);
+        // Client ids differ between servers; the reply shape is covered by the HELLO tests.
+        let (subject, oracle) = c.both(&[b"HELLO", proto.as_bytes()]);
+        assert_eq!(subject[0], oracle[0]);
         c.check_all(&["LCS key1 key2 IDX WITHMATCHLEN", "LCS key1 missing IDX"]);
     }
 }

@@ -233,7 +233,7 @@ fn copy_key(ks: &mut Keyspace, args: Args) -> CmdResult<bool> {
     let Some(entry) = ks.get(src) else {
         return Ok(false);
     };
-    let (value, expire_at) = (entry.value.clone(), entry.expire_at());
+    let (value, expire_at) = (entry.value.copied(), entry.expire_at());
     if ks.contains(dst) && !replace {
         return Ok(false);
     }

@@ -152,7 +152,9 @@ impl Filter<'_> {
                 .acl_categories
                 .iter()
                 .any(|c| c.as_bytes()[1..].eq_ignore_ascii_case(cat)),
-            Filter::Pattern(pattern) => crate::glob::glob_match(pattern, meta.name.as_bytes(), true),
+            Filter::Pattern(pattern) => {
+                crate::glob::glob_match(pattern, meta.name.as_bytes(), true)
+            }
         }
     }
 }

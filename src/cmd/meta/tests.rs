@@ -371,4 +371,3 @@ fn help_is_an_array_of_simple_strings() {
     assert!(lines[1..].iter().all(|l| l.starts_with('+')));
     assert!(lines[1].starts_with("+COMMAND <subcommand>"));
 }
-

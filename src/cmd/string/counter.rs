@@ -20,7 +20,7 @@ fn add(ks: &mut Keyspace, key: &[u8], delta: i64, reply: &mut Reply) {
         }
         Some(entry) => {
             let current = match &entry.value {
-                Value::Int(n) => Some(*n),
+                Value::Int(n) | Value::IntObject(n) => Some(*n),
                 other => match other.str_bytes() {
                     Some(bytes) => parse_i64(bytes.as_slice()),
                     None => return reply_error(reply, &CmdError::WrongType),
