@@ -28,4 +28,5 @@ fi
 
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
-cargo test
+# --tests: unit and integration tests (there are no doctests), integration last.
+cargo test --tests
