@@ -18,10 +18,12 @@
 //! - `strings`, `keyspace`: targeted differential checks per command family.
 //! - `protocol`: malformed input, inline commands, pipelining, partial writes, RESP3.
 //! - `auth`: `--requirepass`, NOAUTH/WRONGPASS, unauthenticated framing limits.
+//! - `atomicity`: cross-core MSET/RENAME are never observed half-applied.
 //! - `connection`: connection lifecycle (QUIT, many clients, abrupt disconnects).
 //! - `client_crate`, `redis_cli`: real clients (the `redis` crate, the `redis-cli` binary).
 
 mod integration {
+    pub mod atomicity;
     pub mod auth;
     pub mod client_crate;
     pub mod connection;

@@ -37,6 +37,23 @@ pub struct Shared {
     pub nshards: usize,
 }
 
+impl Shared {
+    pub fn new(ncores: usize, nshards: usize, run_id: String) -> Self {
+        Shared {
+            next_client_id: AtomicU64::new(1),
+            connected_clients: AtomicUsize::new(0),
+            total_connections: AtomicU64::new(0),
+            rejected_connections: AtomicU64::new(0),
+            next_txn: AtomicU64::new(1),
+            shutting_down: AtomicBool::new(false),
+            started: Instant::now(),
+            run_id,
+            ncores,
+            nshards,
+        }
+    }
+}
+
 /// Per-core command statistics (INFO stats/commandstats), aggregated across cores on demand.
 #[derive(Default)]
 pub struct Stats {

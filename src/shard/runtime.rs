@@ -3,9 +3,8 @@
 //! Runs on the main thread, which then waits for the executors to finish.
 
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use glommio::{LocalExecutorBuilder, Placement};
 
@@ -48,18 +47,7 @@ pub fn run(config: Config) -> Result<(), String> {
     check_memlock(ncores)?;
     check_io_uring()?;
     listener::check_bind(&opts)?;
-    let shared = Arc::new(Shared {
-        next_client_id: AtomicU64::new(1),
-        connected_clients: AtomicUsize::new(0),
-        total_connections: AtomicU64::new(0),
-        rejected_connections: AtomicU64::new(0),
-        next_txn: AtomicU64::new(1),
-        shutting_down: AtomicBool::new(false),
-        started: Instant::now(),
-        run_id: run_id(),
-        ncores,
-        nshards,
-    });
+    let shared = Arc::new(Shared::new(ncores, nshards, run_id()));
     let cpus = available_cpus();
     log::info!(
         "SoliKV starting: port {}, {} data core(s), {} shard(s), pinning {}",

@@ -91,3 +91,63 @@ impl Txn {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use glommio::{LocalExecutorBuilder, Placement};
+
+    use super::*;
+    use crate::config::Config;
+    use crate::shard::core::{spawn_mesh_receivers, Shared};
+    use crate::shard::mesh;
+
+    /// While a transaction holds core 1's gate, ordinary work sent to core 1 waits, the
+    /// transaction's own steps still run there, and the waiting work runs once it ends.
+    #[test]
+    fn held_gate_holds_back_other_work_until_the_transaction_ends() {
+        let shared = Arc::new(Shared::new(2, 2, "test".into()));
+        let mut ends = mesh::build(2).into_iter();
+        let (senders0, receivers0) = ends.next().expect("core 0");
+        let (senders1, receivers1) = ends.next().expect("core 1");
+        let (stop_tx, stop_rx) = flume::bounded::<()>(1);
+        let shared1 = shared.clone();
+        let core1 = LocalExecutorBuilder::new(Placement::Unbound)
+            .spawn(move || async move {
+                let ctx = Rc::new(CoreCtx::new(1, senders1, shared1, Config::defaults()));
+                spawn_mesh_receivers(&ctx, receivers1);
+                let _ = stop_rx.recv_async().await;
+            })
+            .expect("core 1 starts");
+        let core0 = LocalExecutorBuilder::new(Placement::Unbound)
+            .spawn(move || async move {
+                let ctx = Rc::new(CoreCtx::new(0, senders0, shared, Config::defaults()));
+                spawn_mesh_receivers(&ctx, receivers0);
+                let txn = Txn::begin(&ctx, vec![1, 0]).await;
+                let waiting = glommio::spawn_local({
+                    let ctx = ctx.clone();
+                    async move { ctx.on_core(1, |_| Instant::now()).await }
+                });
+                glommio::timer::sleep(Duration::from_millis(50)).await;
+                let step_core = txn.run(1, |c| c.core).await;
+                let released = Instant::now();
+                txn.end().await;
+                let ran_at = waiting.await;
+                (step_core, released, ran_at)
+            })
+            .expect("core 0 starts");
+        let (step_core, released, ran_at) = core0.join().expect("core 0 finishes");
+        stop_tx.send(()).expect("core 1 still running");
+        core1.join().expect("core 1 finishes");
+        assert_eq!(
+            step_core, 1,
+            "the transaction's step ran on core 1 while it held the gate"
+        );
+        assert!(
+            ran_at >= released,
+            "work sent to a locked core ran before the transaction released it"
+        );
+    }
+}
