@@ -10,6 +10,7 @@
 
 use hashbrown::HashMap;
 
+use super::key::Key;
 use super::value::Value;
 use crate::topology::{key_slot, SlotId, SLOT_COUNT};
 
@@ -42,7 +43,7 @@ impl Entry {
 /// All keys of one slot, with the count of keys that carry a TTL.
 #[derive(Default, Debug)]
 struct SlotTable {
-    map: HashMap<Box<[u8]>, Entry>,
+    map: HashMap<Key, Entry>,
     volatile: usize,
 }
 
