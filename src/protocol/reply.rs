@@ -56,6 +56,14 @@ impl Reply {
         self.buf.extend_from_slice(b"\r\n");
     }
 
+    /// An array of simple strings, as HELP subcommands reply.
+    pub fn simple_lines(&mut self, lines: &[&str]) {
+        self.array(lines.len());
+        for line in lines {
+            self.simple(line);
+        }
+    }
+
     /// `-text\r\n`; `text` carries its own code, e.g. `ERR syntax error`. Newlines in the
     /// text are replaced by spaces, as redis-server does, so a reply is always one line.
     pub fn error(&mut self, text: &str) {

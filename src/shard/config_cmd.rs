@@ -80,10 +80,7 @@ pub async fn config(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
                 "HELP",
                 "    Print this help.",
             ];
-            out.array(lines.len());
-            for l in lines {
-                out.simple(l);
-            }
+            out.simple_lines(&lines);
         }
         "get" | "set" | "rewrite" | "resetstat" | "help" => arity(out),
         _ => {

@@ -244,10 +244,7 @@ async fn client(ctx: &Rc<CoreCtx>, sess: &mut Session, args: Args<'_>, out: &mut
                 "NO-EVICT <ON|OFF> / NO-TOUCH <ON|OFF> -- Connection flags.",
                 "HELP -- Print this help.",
             ];
-            out.array(lines.len());
-            for l in lines {
-                out.simple(l);
-            }
+            out.simple_lines(&lines);
         }
         "id" | "getname" | "setname" | "setinfo" | "no-evict" | "no-touch" | "info"
         | "getredir" | "help" | "kill" => arity_error(out),

@@ -47,6 +47,16 @@ struct SlotTable {
     volatile: usize,
 }
 
+impl SlotTable {
+    /// Accounts for an entry that left the table; returns it unless it had already expired.
+    fn retire(&mut self, old: Entry, now_ms: i64) -> Option<Entry> {
+        if old.expire_at != 0 {
+            self.volatile -= 1;
+        }
+        (!old.is_expired(now_ms)).then_some(old)
+    }
+}
+
 /// One shard: the tables of the slots it owns, indexed by `slot / nshards`.
 #[derive(Debug)]
 struct Shard {
@@ -191,15 +201,7 @@ impl Keyspace {
                 None
             }
         };
-        let old = old?;
-        if old.expire_at != 0 {
-            table.volatile -= 1;
-        }
-        if old.is_expired(now) {
-            None
-        } else {
-            Some(old)
-        }
+        table.retire(old?, now)
     }
 
     /// Stores `value` under `key`, keeping the existing TTL when the key exists.
@@ -217,14 +219,7 @@ impl Keyspace {
         let now = self.now_ms;
         let table = self.table(key_slot(key));
         let old = table.map.remove(key)?;
-        if old.expire_at != 0 {
-            table.volatile -= 1;
-        }
-        if old.is_expired(now) {
-            None
-        } else {
-            Some(old)
-        }
+        table.retire(old, now)
     }
 
     /// Sets (or with 0 clears) the expiry of an existing key; false when the key is absent.
