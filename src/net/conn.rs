@@ -86,7 +86,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, mut stream: TcpStream) {
 ///
 /// glommio's own read arms an io_uring poll after every partial read, and on a busy core each
 /// poll completes through a task-work interrupt that costs more than the request itself
-/// (measured: `tuning/RESULTS.md`). Here a non-blocking `recv` takes whatever is queued and
+/// (measured: `tuning/FINDINGS.md`). Here a non-blocking `recv` takes whatever is queued and
 /// only an empty socket parks, on a one-byte peek. The yield first lets the other connections
 /// of this core run, so a client's next request has usually arrived by then.
 async fn read_some(stream: &TcpStream, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -229,6 +229,13 @@ impl Pending {
         }
     }
 
+    /// Answers the current command with `err`, in order.
+    fn reject(&mut self, out: &mut Reply, err: &CmdError) -> Flow {
+        self.sink(out).error_bytes(&err.bytes());
+        self.local_done();
+        Flow::Continue
+    }
+
     /// Records that a local reply was just written into [`Pending::sink`].
     fn local_done(&mut self) {
         if self.is_active() {
@@ -242,11 +249,10 @@ impl Pending {
         id: usize,
         cmd: &'static Command,
         args: Args,
-        sess: &Session,
         proto: crate::protocol::Proto,
+        no_touch: bool,
     ) {
-        let batch = self.batches[core]
-            .get_or_insert_with(|| RemoteBatch::new(proto, sess.handle.no_touch.get()));
+        let batch = self.batches[core].get_or_insert_with(|| RemoteBatch::new(proto, no_touch));
         batch.push(id, cmd, args.iter());
         self.order.push(Segment::Remote(core));
     }
@@ -301,23 +307,14 @@ async fn dispatch(
 ) -> Flow {
     let Some((id, cmd)) = cmd::lookup(args.get(0)) else {
         let rest: Vec<&[u8]> = args.iter().skip(1).collect();
-        let sink = pending.sink(out);
-        sink.error_bytes(&unknown_command(args.get(0), &rest).bytes());
-        pending.local_done();
-        return Flow::Continue;
+        return pending.reject(out, &unknown_command(args.get(0), &rest));
     };
     sess.handle.last_cmd.set(cmd.name);
     if !cmd.arity_ok(args.len()) {
-        let sink = pending.sink(out);
-        sink.error_bytes(&CmdError::WrongArity(cmd.name.to_string()).bytes());
-        pending.local_done();
-        return Flow::Continue;
+        return pending.reject(out, &CmdError::WrongArity(cmd.name.to_string()));
     }
     if !sess.authenticated && cmd.flags & NO_AUTH == 0 {
-        let sink = pending.sink(out);
-        sink.error_bytes(&CmdError::NoAuth.bytes());
-        pending.local_done();
-        return Flow::Continue;
+        return pending.reject(out, &CmdError::NoAuth);
     }
     match cmd.exec {
         Exec::Keyed(_, spread) => {
@@ -331,24 +328,20 @@ async fn dispatch(
                     Some(_) => {}
                 }
             });
-            let proto = out.proto;
             let no_touch = sess.handle.no_touch.get();
             if spans_cores && spread != Spread::Single {
                 pending.flush(ctx, out).await;
-                ctx.gate.opened().await;
                 spread::run(ctx, id, cmd, spread, args, no_touch, out).await;
                 return Flow::Continue;
             }
             let core = target.unwrap_or(ctx.core);
             if core == ctx.core {
-                if !ctx.gate.is_open() {
-                    ctx.gate.opened().await;
-                }
+                ctx.gate.opened().await;
                 let sink = pending.sink(out);
                 ctx.exec_keyed(id, cmd, args, sink, no_touch);
                 pending.local_done();
             } else {
-                pending.queue(core, id, cmd, args, sess, proto);
+                pending.queue(core, id, cmd, args, out.proto, no_touch);
             }
             Flow::Continue
         }
@@ -361,7 +354,6 @@ async fn dispatch(
         }
         Exec::Global(which) => {
             pending.flush(ctx, out).await;
-            ctx.gate.opened().await;
             let start = out.len();
             let flow = global::exec(ctx, sess, which, args, out).await;
             ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));

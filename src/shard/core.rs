@@ -4,7 +4,7 @@
 //! mesh. Keyed commands run synchronously against the core's [`Keyspace`]; the keyspace is
 //! borrowed only for the duration of one synchronous handler, never across an `.await`.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, RefMut};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
@@ -148,6 +148,13 @@ impl CoreCtx {
         }
     }
 
+    /// This core's keyspace, with its clock set to now: the one way commands reach it.
+    pub fn keyspace(&self) -> RefMut<'_, Keyspace> {
+        let mut ks = self.ks.borrow_mut();
+        ks.now_ms = clock::unix_ms();
+        ks
+    }
+
     /// The core that owns `key`.
     pub fn core_of_key(&self, key: &[u8]) -> usize {
         Keyspace::core_of_slot(self.nshards, self.ncores, crate::topology::key_slot(key))
@@ -168,9 +175,8 @@ impl CoreCtx {
         };
         let start = reply.buf.len();
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let mut ks = self.ks.borrow_mut();
-            ks.now_ms = clock::unix_ms();
-            ks.no_touch = no_touch && cmd.name != "touch";
+            let mut ks = self.keyspace();
+            ks.no_touch = no_touch;
             handler(&mut ks, args, reply);
         }));
         if outcome.is_err() {

@@ -58,13 +58,8 @@ async fn keys(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
     let parts = ctx
         .on_all_cores(move |c| {
             let mut found = Vec::new();
-            let mut ks = c.ks.borrow_mut();
-            ks.now_ms = clock::unix_ms();
-            if pattern == b"*" {
-                keys_part(&ks, &|_| true, &mut found);
-            } else {
-                keys_part(&ks, &|k| glob_match(&pattern, k, false), &mut found);
-            }
+            let ks = c.keyspace();
+            keys_part(&ks, &|k| glob_match(&pattern, k, false), &mut found);
             found
         })
         .await;
@@ -90,8 +85,7 @@ async fn scan(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
             let core = shard % ctx.ncores;
             ctx.on_core(core, move |c| {
                 let mut found = Vec::new();
-                let mut ks = c.ks.borrow_mut();
-                ks.now_ms = clock::unix_ms();
+                let ks = c.keyspace();
                 let next = match &opts.pattern {
                     Some(p) => scan_part(
                         &ks,
@@ -135,8 +129,7 @@ async fn random_key(ctx: &Rc<CoreCtx>, out: &mut Reply) {
     }
     let key = ctx
         .on_core(core, move |c| {
-            let mut ks = c.ks.borrow_mut();
-            ks.now_ms = clock::unix_ms();
+            let ks = c.keyspace();
             ks.random_key(seed)
         })
         .await;
@@ -351,8 +344,7 @@ async fn debug(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
         let core = ctx.core_of_key(&key);
         let line = ctx
             .on_core(core, move |c| {
-                let mut ks = c.ks.borrow_mut();
-                ks.now_ms = clock::unix_ms();
+                let mut ks = c.keyspace();
                 let now = ks.now_ms;
                 ks.get_no_touch(&key).map(|e| {
                     let len = e.value.str_bytes().map_or(0, |b| b.as_slice().len());

@@ -96,8 +96,7 @@ async fn active_expiry(ctx: Rc<CoreCtx>) {
             continue;
         }
         let removed = {
-            let mut ks = ctx.ks.borrow_mut();
-            ks.now_ms = crate::clock::unix_ms();
+            let mut ks = ctx.keyspace();
             ks.active_expire(2000)
         };
         ctx.stats

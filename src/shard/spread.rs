@@ -150,8 +150,7 @@ async fn mset(ctx: &Rc<CoreCtx>, name: &str, args: Args<'_>, out: &mut Reply) {
             any |= txn
                 .run(*core, move |c| {
                     let a = part.args();
-                    let mut ks = c.ks.borrow_mut();
-                    ks.now_ms = crate::clock::unix_ms();
+                    let mut ks = c.keyspace();
                     (1..a.len()).step_by(2).any(|i| ks.contains(a.get(i)))
                 })
                 .await;
@@ -165,8 +164,7 @@ async fn mset(ctx: &Rc<CoreCtx>, name: &str, args: Args<'_>, out: &mut Reply) {
     for (core, part) in parts {
         txn.run(core, move |c| {
             let a = part.args();
-            let mut ks = c.ks.borrow_mut();
-            ks.now_ms = crate::clock::unix_ms();
+            let mut ks = c.keyspace();
             for i in (1..a.len()).step_by(2) {
                 ks.insert(a.get(i), Value::string(a.get(i + 1)), 0);
             }
@@ -185,8 +183,7 @@ async fn mset(ctx: &Rc<CoreCtx>, name: &str, args: Args<'_>, out: &mut Reply) {
 async fn fetch_entry(txn: &Txn, core: usize, key: &[u8], take: bool) -> Option<(Value, i64)> {
     let key = key.to_vec();
     txn.run(core, move |c| {
-        let mut ks = c.ks.borrow_mut();
-        ks.now_ms = crate::clock::unix_ms();
+        let mut ks = c.keyspace();
         if take {
             ks.remove(&key).map(|e| (e.value.clone(), e.expire_at()))
         } else {
@@ -206,8 +203,7 @@ async fn store_entry(
 ) -> bool {
     let key = key.to_vec();
     txn.run(core, move |c| {
-        let mut ks = c.ks.borrow_mut();
-        ks.now_ms = crate::clock::unix_ms();
+        let mut ks = c.keyspace();
         if only_if_absent && ks.contains(&key) {
             return false;
         }
@@ -220,8 +216,7 @@ async fn store_entry(
 async fn key_exists(txn: &Txn, core: usize, key: &[u8]) -> bool {
     let key = key.to_vec();
     txn.run(core, move |c| {
-        let mut ks = c.ks.borrow_mut();
-        ks.now_ms = crate::clock::unix_ms();
+        let mut ks = c.keyspace();
         ks.contains(&key)
     })
     .await
@@ -283,8 +278,7 @@ async fn lcs(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
         let key = key.to_vec();
         let value = txn
             .run(core, move |c| {
-                let mut ks = c.ks.borrow_mut();
-                ks.now_ms = crate::clock::unix_ms();
+                let mut ks = c.keyspace();
                 match ks.get(&key) {
                     None => Some(Vec::new()),
                     Some(e) => e.value.str_bytes().map(|b| b.as_slice().to_vec()),
