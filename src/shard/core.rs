@@ -22,6 +22,7 @@ use super::gate::Gate;
 use super::mesh::{BatchReply, CoreFn, CtlMsg, DataMsg, MeshReceivers, MeshSenders, RemoteBatch};
 use super::options::RunOptions;
 use super::outbox::Outbox;
+use super::task;
 
 /// State shared by every core: counters that change on connect/disconnect, never per command.
 pub struct Shared {
@@ -304,10 +305,10 @@ pub async fn serve_ctl_link(ctx: Rc<CoreCtx>, link: flume::Receiver<CtlMsg>) {
 /// Spawns the receivers of every link into this core.
 pub fn spawn_mesh_receivers(ctx: &Rc<CoreCtx>, receivers: MeshReceivers) {
     for link in receivers.data {
-        glommio::spawn_local(serve_data_link(ctx.clone(), link)).detach();
+        task::spawn(serve_data_link(ctx.clone(), link)).detach();
     }
     for link in receivers.ctl {
-        glommio::spawn_local(serve_ctl_link(ctx.clone(), link)).detach();
+        task::spawn(serve_ctl_link(ctx.clone(), link)).detach();
     }
-    glommio::spawn_local(Outbox::run_flusher(ctx.clone())).detach();
+    task::spawn(Outbox::run_flusher(ctx.clone())).detach();
 }

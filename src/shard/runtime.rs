@@ -11,6 +11,7 @@ use glommio::{LocalExecutorBuilder, Placement};
 use super::core::{spawn_mesh_receivers, CoreCtx, Shared};
 use super::mesh;
 use super::options::RunOptions;
+use super::task;
 use crate::config::Config;
 use crate::net::listener;
 
@@ -67,10 +68,14 @@ pub fn run(config: Config) -> Result<(), String> {
         let config = config.clone();
         let handle = LocalExecutorBuilder::new(placement)
             .name(&format!("solikv-core-{core}"))
+            // Covers the microsecond the socket driver's reactor-pass timer takes to expire,
+            // so glommio spins instead of sleeping in io_uring for it (`net::poller`).
+            .spin_before_park(Duration::from_micros(20))
             .spawn(move || async move {
+                task::install_bell().map_err(|e| format!("core {core}: eventfd: {e}"))?;
                 let ctx = Rc::new(CoreCtx::new(core, senders, shared, config));
                 spawn_mesh_receivers(&ctx, receivers);
-                glommio::spawn_local(active_expiry(ctx.clone())).detach();
+                task::spawn(active_expiry(ctx.clone())).detach();
                 listener::serve(ctx).await
             })
             .map_err(|e| format!("cannot start data core {core}: {e}"))?;
