@@ -1,0 +1,316 @@
+//! Link tests over real loopback sockets inside a glommio executor: message exchange, and bad
+//! peers that must lose only their own link.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures_lite::AsyncWriteExt;
+use glommio::net::TcpStream;
+use glommio::{LocalExecutorBuilder, Placement};
+
+use super::*;
+use crate::cluster::bus::frame::{self, MessageKind, HEADER_LEN};
+use crate::cluster::bus::message::{
+    node_flags, Body, Gossip, GossipEntry, NodeId, Sender, SlotClaims, WireIp, CLUSTER_OK,
+};
+use crate::cluster::bus::slots::SlotRange;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn run<T, F>(test: impl FnOnce() -> F + Send + 'static) -> T
+where
+    T: Send + 'static,
+    F: Future<Output = T> + 'static,
+{
+    LocalExecutorBuilder::new(Placement::Unbound)
+        .spawn(test)
+        .expect("executor starts")
+        .join()
+        .expect("executor finishes")
+}
+
+fn loopback() -> SocketAddr {
+    "127.0.0.1:0".parse().expect("address")
+}
+
+fn msg(from: u8, body: Body) -> Message {
+    Message {
+        sender: Sender {
+            id: NodeId([from; 20]),
+            current_epoch: u64::from(from),
+            config_epoch: 1,
+            repl_offset: 0,
+            primary: None,
+            shard_id: NodeId([from; 20]),
+            ip: WireIp::UNKNOWN,
+            port: 7000 + u16::from(from),
+            cport: 17000 + u16::from(from),
+            flags: node_flags::MASTER,
+            state: CLUSTER_OK,
+            mflags: 0,
+            hostname: String::new(),
+            slots: SlotClaims::full(vec![SlotRange::new(0, 100)]),
+        },
+        body,
+    }
+}
+
+fn ping(from: u8) -> Message {
+    let entry = GossipEntry {
+        id: NodeId([42; 20]),
+        ping_sent: 0,
+        pong_received: 1_700_000_000,
+        ip: WireIp::UNKNOWN,
+        port: 7042,
+        cport: 17042,
+        flags: node_flags::MASTER,
+    };
+    msg(
+        from,
+        Body::Ping(Gossip {
+            entries: vec![entry],
+            forgotten: vec![],
+        }),
+    )
+}
+
+async fn next(rx: &flume::Receiver<BusEvent>) -> BusEvent {
+    glommio::timer::timeout(WAIT, async {
+        Ok(rx.recv_async().await.expect("bus alive"))
+    })
+    .await
+    .expect("an event before the deadline")
+}
+
+async fn accepted(rx: &flume::Receiver<BusEvent>) -> LinkId {
+    match next(rx).await {
+        BusEvent::Accepted { link, .. } => link,
+        other => panic!("expected Accepted, got {other:?}"),
+    }
+}
+
+async fn message_on(rx: &flume::Receiver<BusEvent>, want: LinkId) -> Message {
+    match next(rx).await {
+        BusEvent::Message { link, msg } if link == want => msg,
+        other => panic!("expected a message on link {want}, got {other:?}"),
+    }
+}
+
+async fn closed_on(rx: &flume::Receiver<BusEvent>, want: LinkId) -> CloseReason {
+    match next(rx).await {
+        BusEvent::Closed { link, reason } if link == want => reason,
+        other => panic!("expected link {want} to close, got {other:?}"),
+    }
+}
+
+#[test]
+fn two_nodes_exchange_meet_ping_pong_both_ways() {
+    run(|| async {
+        let (a, a_rx) = Bus::new(BusConfig::default());
+        let (b, b_rx) = Bus::new(BusConfig::default());
+        let a_addr = a.listen(loopback()).expect("a listens");
+        let b_addr = b.listen(loopback()).expect("b listens");
+
+        let b_to_a = b.connect(a_addr, WAIT).await.expect("b connects");
+        let meet = msg(2, Body::Meet(Gossip::default()));
+        b.send(b_to_a, &meet).expect("queued");
+        let a_from_b = accepted(&a_rx).await;
+        assert_eq!(message_on(&a_rx, a_from_b).await, meet);
+        let pong = msg(1, Body::Pong(Gossip::default()));
+        a.send(a_from_b, &pong).expect("queued");
+        assert_eq!(message_on(&b_rx, b_to_a).await, pong);
+
+        let a_to_b = a.connect(b_addr, WAIT).await.expect("a connects");
+        a.send(a_to_b, &ping(1)).expect("queued");
+        let b_from_a = accepted(&b_rx).await;
+        assert_eq!(message_on(&b_rx, b_from_a).await, ping(1));
+        b.send(b_from_a, &pong).expect("queued");
+        assert_eq!(message_on(&a_rx, a_to_b).await, pong);
+
+        let info = a.link_info(a_to_b).expect("open link");
+        assert_eq!(info.direction, Direction::Outbound);
+        assert_eq!(info.peer, b_addr);
+        assert!(info.sent_bytes > HEADER_LEN as u64 && info.received_bytes > 0);
+        assert_eq!(info.pending_out, 0);
+        assert_eq!(
+            b.link_info(b_from_a).expect("open").direction,
+            Direction::Inbound
+        );
+        assert_eq!(a.link_ids(), vec![a_from_b, a_to_b]);
+        a.shutdown();
+        b.shutdown();
+    });
+}
+
+#[test]
+fn a_burst_of_messages_arrives_complete_and_in_order() {
+    run(|| async {
+        let (a, a_rx) = Bus::new(BusConfig::default());
+        let (b, _b_rx) = Bus::new(BusConfig::default());
+        let addr = a.listen(loopback()).expect("listens");
+        let link = b.connect(addr, WAIT).await.expect("connects");
+        let burst: Vec<Message> = (0..500u16)
+            .map(|i| {
+                msg(
+                    3,
+                    Body::Publish {
+                        channel: b"ch".to_vec(),
+                        message: i.to_le_bytes().repeat(usize::from(i % 50)),
+                    },
+                )
+            })
+            .collect();
+        for m in &burst {
+            b.send(link, m).expect("queued");
+        }
+        let inbound = accepted(&a_rx).await;
+        for m in &burst {
+            assert_eq!(&message_on(&a_rx, inbound).await, m);
+        }
+        a.shutdown();
+        b.shutdown();
+    });
+}
+
+/// Garbage, a truncated frame and a well-framed but undecodable body each close only the link
+/// they came on; the listener keeps accepting and an existing good link keeps working.
+#[test]
+fn bad_peers_lose_only_their_own_link() {
+    run(|| async {
+        let (a, a_rx) = Bus::new(BusConfig::default());
+        let (b, _b_rx) = Bus::new(BusConfig::default());
+        let addr = a.listen(loopback()).expect("listens");
+        let good = b.connect(addr, WAIT).await.expect("connects");
+        b.send(good, &ping(2)).expect("queued");
+        let good_in = accepted(&a_rx).await;
+        message_on(&a_rx, good_in).await;
+
+        let mut garbage = TcpStream::connect(addr).await.expect("connects");
+        garbage
+            .write_all(b"GET / HTTP/1.1\r\n\r\n")
+            .await
+            .expect("writes");
+        let link = accepted(&a_rx).await;
+        assert_eq!(
+            closed_on(&a_rx, link).await,
+            CloseReason::Frame(FrameError::BadMagic(*b"GET "))
+        );
+
+        let mut whole = Vec::new();
+        message::encode(&ping(4), &mut whole).expect("encodes");
+        let mut truncated = TcpStream::connect(addr).await.expect("connects");
+        truncated
+            .write_all(&whole[..whole.len() - 3])
+            .await
+            .expect("writes");
+        truncated.close().await.expect("closes");
+        drop(truncated);
+        let link = accepted(&a_rx).await;
+        assert_eq!(
+            closed_on(&a_rx, link).await,
+            CloseReason::Frame(FrameError::Truncated {
+                have: whole.len() - 3
+            })
+        );
+
+        let mut undecodable = Vec::new();
+        frame::write_frame(&mut undecodable, MessageKind::Ping, &[0xAB; 64]).expect("frames");
+        let mut bad_body = TcpStream::connect(addr).await.expect("connects");
+        bad_body.write_all(&undecodable).await.expect("writes");
+        let link = accepted(&a_rx).await;
+        assert!(matches!(
+            closed_on(&a_rx, link).await,
+            CloseReason::Message(MessageError::Invalid(_))
+        ));
+
+        b.send(good, &ping(2)).expect("the good link is still open");
+        assert_eq!(message_on(&a_rx, good_in).await, ping(2));
+        let later = b.connect(addr, WAIT).await.expect("still accepting");
+        b.send(later, &ping(5)).expect("queued");
+        let later_in = accepted(&a_rx).await;
+        assert_eq!(message_on(&a_rx, later_in).await, ping(5));
+        assert_eq!(a.link_ids(), vec![good_in, later_in]);
+        drop((garbage, bad_body));
+        a.shutdown();
+        b.shutdown();
+    });
+}
+
+#[test]
+fn owner_close_ends_the_link_on_both_sides() {
+    run(|| async {
+        let (a, a_rx) = Bus::new(BusConfig::default());
+        let (b, b_rx) = Bus::new(BusConfig::default());
+        let addr = a.listen(loopback()).expect("listens");
+        let link = b.connect(addr, WAIT).await.expect("connects");
+        let inbound = accepted(&a_rx).await;
+        b.close(link);
+        assert_eq!(closed_on(&b_rx, link).await, CloseReason::ClosedByOwner);
+        assert_eq!(closed_on(&a_rx, inbound).await, CloseReason::Eof);
+        assert_eq!(b.send(link, &ping(2)), Err(SendError::NoLink));
+        assert_eq!(a.send(inbound, &ping(1)), Err(SendError::NoLink));
+        assert!(a.link_ids().is_empty() && b.link_ids().is_empty());
+        a.shutdown();
+    });
+}
+
+#[test]
+fn a_send_backlog_past_the_limit_closes_the_link() {
+    run(|| async {
+        let (a, a_rx) = Bus::new(BusConfig::default());
+        let small = BusConfig {
+            max_pending_out: 400,
+            ..BusConfig::default()
+        };
+        let (b, b_rx) = Bus::new(small);
+        let addr = a.listen(loopback()).expect("listens");
+        let link = b.connect(addr, WAIT).await.expect("connects");
+        let inbound = accepted(&a_rx).await;
+        let mut result = Ok(());
+        for _ in 0..10 {
+            result = b.send(link, &ping(2));
+            if result.is_err() {
+                break;
+            }
+        }
+        assert_eq!(result, Err(SendError::Backlog));
+        assert_eq!(closed_on(&b_rx, link).await, CloseReason::Backlog);
+        assert_eq!(closed_on(&a_rx, inbound).await, CloseReason::Eof);
+        a.shutdown();
+    });
+}
+
+#[test]
+fn broadcast_reaches_every_link() {
+    run(|| async {
+        let (hub, hub_rx) = Bus::new(BusConfig::default());
+        let addr = hub.listen(loopback()).expect("listens");
+        let (p, p_rx) = Bus::new(BusConfig::default());
+        let first = p.connect(addr, WAIT).await.expect("connects");
+        let second = p.connect(addr, WAIT).await.expect("connects");
+        accepted(&hub_rx).await;
+        accepted(&hub_rx).await;
+        let fail = msg(
+            1,
+            Body::Fail {
+                node: NodeId([9; 20]),
+            },
+        );
+        assert_eq!(hub.broadcast(&fail), Ok(2));
+        let mut got = Vec::new();
+        for _ in 0..2 {
+            match next(&p_rx).await {
+                BusEvent::Message { link, msg } => {
+                    assert_eq!(msg, fail);
+                    got.push(link);
+                }
+                other => panic!("expected the FAIL, got {other:?}"),
+            }
+        }
+        got.sort_unstable();
+        assert_eq!(got, vec![first, second]);
+        hub.shutdown();
+        p.shutdown();
+    });
+}
