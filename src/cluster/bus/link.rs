@@ -29,6 +29,7 @@ use glommio::channels::local_channel::{self, LocalReceiver, LocalSender};
 use glommio::net::{TcpListener, TcpStream};
 use glommio::task::JoinHandle;
 
+use super::claims::LinkClaims;
 use super::frame::{FrameDecoder, FrameError};
 use super::message::{self, Message, MessageError};
 use crate::clock;
@@ -150,6 +151,8 @@ struct LinkState {
     received: Cell<u64>,
     /// Set by whoever decided to end the link first; the reader reports it.
     ended: RefCell<Option<CloseReason>>,
+    /// Which slot claims crossed this link (decides when ranges are sent).
+    claims: LinkClaims,
 }
 
 impl LinkState {
@@ -278,6 +281,7 @@ impl Bus {
             sent: Cell::new(0),
             received: Cell::new(0),
             ended: RefCell::new(None),
+            claims: LinkClaims::default(),
         });
         self.inner.links.borrow_mut().insert(link, state.clone());
         glommio::spawn_local(write_loop(writer, state.clone(), bell_rx)).detach();
@@ -334,7 +338,10 @@ impl Bus {
             while failure.is_none() {
                 match decoder.next_frame() {
                     Ok(Some(frame)) => match message::decode(&frame) {
-                        Ok(msg) => decoded.push(msg),
+                        Ok(mut msg) => {
+                            state.claims.incoming(&mut msg);
+                            decoded.push(msg);
+                        }
                         Err(e) => failure = Some(CloseReason::Message(e)),
                     },
                     Ok(None) => break,
@@ -354,50 +361,33 @@ impl Bus {
     }
 
     /// Queues `msg` on `link`; the link's writer sends it with whatever else is queued.
+    /// Build `msg` with full slot claims ([`SlotClaims::full`](super::message::SlotClaims));
+    /// the link sends the ranges only when the peer does not have them yet.
     pub fn send(&self, link: LinkId, msg: &Message) -> Result<(), SendError> {
-        self.queue(link, |out| {
-            message::encode(msg, out).map_err(SendError::Encode)
-        })
-    }
-
-    /// Queues `msg` on every open link (one encoding for all); returns how many links it was
-    /// queued on.
-    pub fn broadcast(&self, msg: &Message) -> Result<usize, SendError> {
-        let mut frame = Vec::new();
-        message::encode(msg, &mut frame).map_err(SendError::Encode)?;
-        let links: Vec<LinkId> = self.inner.links.borrow().keys().copied().collect();
-        let queued = links
-            .into_iter()
-            .filter(|&link| {
-                self.queue(link, |out| {
-                    out.extend_from_slice(&frame);
-                    Ok(())
-                })
-                .is_ok()
-            })
-            .count();
-        Ok(queued)
-    }
-
-    /// Appends to `link`'s send queue with `write`, enforces the backlog limit and wakes the
-    /// writer.
-    fn queue(
-        &self,
-        link: LinkId,
-        write: impl FnOnce(&mut Vec<u8>) -> Result<(), SendError>,
-    ) -> Result<(), SendError> {
         let state = self.link(link).ok_or(SendError::NoLink)?;
+        let outgoing = state.claims.outgoing(msg);
         let pending = {
             let mut out = state.out.borrow_mut();
-            write(&mut out)?;
+            message::encode(&outgoing.msg, &mut out).map_err(SendError::Encode)?;
             out.len()
         };
+        state.claims.commit(&outgoing);
         if pending > self.inner.config.max_pending_out {
             state.end(CloseReason::Backlog);
             return Err(SendError::Backlog);
         }
         let _ = state.doorbell.try_send(());
         Ok(())
+    }
+
+    /// Queues `msg` on every open link; returns how many links it was queued on.
+    pub fn broadcast(&self, msg: &Message) -> Result<usize, SendError> {
+        message::encode(msg, &mut Vec::new()).map_err(SendError::Encode)?;
+        let links: Vec<LinkId> = self.inner.links.borrow().keys().copied().collect();
+        Ok(links
+            .into_iter()
+            .filter(|&link| self.send(link, msg).is_ok())
+            .count())
     }
 
     /// Closes `link`; its [`BusEvent::Closed`] follows. Queued output is dropped.

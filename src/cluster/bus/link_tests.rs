@@ -314,3 +314,42 @@ fn broadcast_reaches_every_link() {
         p.shutdown();
     });
 }
+
+/// Unchanged slot ranges cross a link once; later messages carry only the digest and still
+/// arrive with the ranges restored.
+#[test]
+fn slot_ranges_cross_a_link_once_and_arrive_every_time() {
+    run(|| async {
+        let (a, a_rx) = Bus::new(BusConfig::default());
+        let (b, _b_rx) = Bus::new(BusConfig::default());
+        let addr = a.listen(loopback()).expect("listens");
+        let link = b.connect(addr, WAIT).await.expect("connects");
+        let fragmented: Vec<SlotRange> = (0..200u16)
+            .map(|i| SlotRange::new(i * 80, i * 80 + 39))
+            .collect();
+        let mut m = ping(2);
+        m.sender.slots = SlotClaims::full(fragmented);
+        let mut sizes = Vec::new();
+        let mut inbound = None;
+        let mut received = 0;
+        for _ in 0..3 {
+            b.send(link, &m).expect("queued");
+            let link_in = match inbound {
+                Some(l) => l,
+                None => *inbound.insert(accepted(&a_rx).await),
+            };
+            let got = message_on(&a_rx, link_in).await;
+            assert_eq!(got, m, "ranges restored on receipt");
+            let total = a.link_info(link_in).expect("open").received_bytes;
+            sizes.push(total - received);
+            received = total;
+        }
+        assert!(
+            sizes[0] >= sizes[1] + 200 * 4,
+            "the first message carries the 200 ranges, later ones do not: {sizes:?}"
+        );
+        assert_eq!(sizes[1], sizes[2]);
+        a.shutdown();
+        b.shutdown();
+    });
+}

@@ -128,14 +128,16 @@ impl WireIp {
 }
 
 /// The slots a sender claims (its own, or its primary's if it is a replica), as Redis's
-/// `myslots`. Always a digest; the ranges only when the receiver may not know them.
+/// `myslots`. On the wire: always a digest, the ranges only when the receiver may not have
+/// them.
 ///
-/// Rule for the sender: put the ranges in MEET, in the first message on a new link, in every
-/// message after its claims changed until each link has carried them once, and in the next
-/// message to a node that set [`msg_flags::WANT_SLOTS`]. Rule for the receiver: keep the last
-/// ranges received from each node with their digest; when a message's digest differs from the
-/// stored one and carries no ranges, set `WANT_SLOTS` in the next message to that node and
-/// treat the claims as unknown until they arrive.
+/// The owner of a [`Bus`](super::link::Bus) does not manage this: it builds every message
+/// with [`SlotClaims::full`] and receives every message with the ranges filled in. Each link
+/// sends the ranges the first time it carries a digest (so in MEET, in the first message on a
+/// new link and after every change) or when the peer sets [`msg_flags::WANT_SLOTS`], and
+/// restores them on receipt from what it carried last. A message whose digest the link
+/// cannot restore arrives with `ranges: None` (claims unknown for now) and the link asks the
+/// peer for them in its next message.
 #[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct SlotClaims {
     /// [`slots::digest`] of the claimed ranges.

@@ -5,6 +5,7 @@
 //! - [`message`]: the rkyv message types, `encode` and `decode` (pure).
 //! - [`link`]: the bus listener and TCP links (glommio, control core).
 
+mod claims;
 pub mod frame;
 pub mod link;
 pub mod message;
