@@ -38,8 +38,8 @@
 //! as much on average).
 
 use solikv::cluster::bus::message::{
-    encode, node_flags, Body, Gossip, GossipEntry, Message, NodeId, Sender, SlotClaims, WireIp,
-    CLUSTER_OK,
+    encode, gossip_wanted, node_flags, Body, Gossip, GossipEntry, Message, NodeId, Sender,
+    SlotClaims, WireIp, CLUSTER_OK,
 };
 use solikv::cluster::bus::slots::SlotRange;
 
@@ -59,11 +59,6 @@ impl Rng {
         self.0 ^= self.0 << 17;
         (self.0 % n as u64) as usize
     }
-}
-
-/// Gossip entries per PING/PONG in a cluster of `nodes` with no PFAIL node.
-fn gossip_wanted(nodes: usize) -> usize {
-    (nodes / 10).max(3).min(nodes.saturating_sub(2))
 }
 
 /// One node's view of the others: last PONG time (ms) per node.

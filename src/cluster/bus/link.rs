@@ -128,6 +128,9 @@ pub struct LinkInfo {
     pub id: LinkId,
     pub direction: Direction,
     pub peer: SocketAddr,
+    /// Our end of the connection: the address the peer reaches us at (Redis learns its own
+    /// IP from it when no `cluster-announce-ip` is set).
+    pub local: SocketAddr,
     /// Unix milliseconds when the link was set up.
     pub created_ms: u64,
     /// Bytes queued and not yet written.
@@ -142,6 +145,7 @@ pub struct LinkInfo {
 struct LinkState {
     direction: Direction,
     peer: SocketAddr,
+    local: SocketAddr,
     created_ms: u64,
     /// The reader's socket, for `shutdown(2)`; valid while the link is in the table.
     fd: RawFd,
@@ -258,6 +262,7 @@ impl Bus {
         peer: SocketAddr,
     ) -> io::Result<LinkId> {
         stream.set_nodelay(true)?;
+        let local = stream.local_addr()?;
         let fd = stream.as_raw_fd();
         // SAFETY: `dup` of a descriptor we own; the result is checked before use and owned
         // by the writer's stream from here on.
@@ -274,6 +279,7 @@ impl Bus {
         let state = Rc::new(LinkState {
             direction,
             peer,
+            local,
             created_ms: u64::try_from(clock::unix_ms()).unwrap_or(0),
             fd,
             out: RefCell::new(Vec::new()),
@@ -420,6 +426,7 @@ impl Bus {
             id: link,
             direction: state.direction,
             peer: state.peer,
+            local: state.local,
             created_ms: state.created_ms,
             pending_out: out.len(),
             out_capacity: out.capacity(),

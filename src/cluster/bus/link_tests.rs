@@ -131,6 +131,11 @@ fn two_nodes_exchange_meet_ping_pong_both_ways() {
         let info = a.link_info(a_to_b).expect("open link");
         assert_eq!(info.direction, Direction::Outbound);
         assert_eq!(info.peer, b_addr);
+        assert_eq!(
+            b.link_info(b_from_a).expect("open").peer,
+            info.local,
+            "each end sees the other's address"
+        );
         assert!(info.sent_bytes > HEADER_LEN as u64 && info.received_bytes > 0);
         assert_eq!(info.pending_out, 0);
         assert_eq!(

@@ -220,9 +220,16 @@ pub struct Forgotten {
 /// The body of MEET, PING and PONG.
 #[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 pub struct Gossip {
-    /// Redis picks max(3, known nodes / 10) random healthy nodes, plus every PFAIL node.
+    /// [`gossip_wanted`] random healthy nodes, plus every PFAIL node.
     pub entries: Vec<GossipEntry>,
     pub forgotten: Vec<Forgotten>,
+}
+
+/// How many random healthy nodes a PING, PONG or MEET describes, Redis's rule: a tenth of the
+/// known nodes (`known_nodes` counts this node too), at least 3, at most `known_nodes - 2`
+/// (neither the sender nor the receiver). Every PFAIL node is added on top.
+pub fn gossip_wanted(known_nodes: usize) -> usize {
+    (known_nodes / 10).max(3).min(known_nodes.saturating_sub(2))
 }
 
 /// The type-specific part of a message.

@@ -277,3 +277,13 @@ fn steady_state_ping_is_far_smaller_than_redis_header() {
         "a digest-only PING with 3 entries takes {len} bytes"
     );
 }
+
+#[test]
+fn gossip_count_follows_redis() {
+    assert_eq!(gossip_wanted(1), 0);
+    assert_eq!(gossip_wanted(2), 0);
+    assert_eq!(gossip_wanted(4), 2);
+    assert_eq!(gossip_wanted(10), 3);
+    assert_eq!(gossip_wanted(45), 4);
+    assert_eq!(gossip_wanted(1000), 100);
+}
