@@ -18,8 +18,8 @@ use super::slots::SlotRange;
 /// One link's view of the claims that crossed it, both ways.
 #[derive(Default)]
 pub(super) struct LinkClaims {
-    /// Digest whose ranges this link has carried to the peer (0: none yet).
-    sent: Cell<u64>,
+    /// Sender id and digest whose ranges this link has carried to the peer.
+    sent: Cell<Option<(NodeId, u64)>>,
     /// The peer asked for our ranges.
     peer_wants: Cell<bool>,
     /// The last ranges the peer sent on this link, with its id and their digest.
@@ -31,7 +31,7 @@ pub(super) struct LinkClaims {
 /// A message ready to encode for one link, and what sending it will record.
 pub(super) struct Outgoing<'m> {
     pub msg: Cow<'m, Message>,
-    carries_ranges: Option<u64>,
+    carries_ranges: Option<(NodeId, u64)>,
     asks: bool,
 }
 
@@ -41,9 +41,10 @@ impl LinkClaims {
     pub fn outgoing<'m>(&self, msg: &'m Message) -> Outgoing<'m> {
         let claims = &msg.sender.slots;
         let has_ranges = claims.ranges.is_some();
-        let strip = has_ranges && self.sent.get() == claims.digest && !self.peer_wants.get();
+        let key = (msg.sender.id, claims.digest);
+        let strip = has_ranges && self.sent.get() == Some(key) && !self.peer_wants.get();
         let asks = self.ask_peer.get();
-        let carries_ranges = (has_ranges && !strip).then_some(claims.digest);
+        let carries_ranges = (has_ranges && !strip).then_some(key);
         if !strip && !asks {
             return Outgoing {
                 msg: Cow::Borrowed(msg),
@@ -70,8 +71,8 @@ impl LinkClaims {
 
     /// Records that `out` was queued (call only once it encoded).
     pub fn commit(&self, out: &Outgoing<'_>) {
-        if let Some(digest) = out.carries_ranges {
-            self.sent.set(digest);
+        if let Some(key) = out.carries_ranges {
+            self.sent.set(Some(key));
             self.peer_wants.set(false);
         }
         if out.asks {
@@ -177,6 +178,16 @@ mod tests {
         );
         assert_eq!(at_b.sender.slots.ranges, Some(claims));
         assert!(!carry(&a, &b, &full).0, "and then stops");
+    }
+
+    #[test]
+    fn a_new_sender_id_on_the_link_sends_its_ranges_again() {
+        let (a, b) = (LinkClaims::default(), LinkClaims::default());
+        let first = msg(ranges_from_slots(0..10));
+        carry(&a, &b, &first);
+        let mut renamed = first.clone();
+        renamed.sender.id = NodeId([2; 20]);
+        assert_eq!(carry(&a, &b, &renamed), (true, renamed));
     }
 
     #[test]

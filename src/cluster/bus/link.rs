@@ -220,24 +220,13 @@ impl Bus {
     }
 
     async fn accept_loop(self, listener: TcpListener) {
-        loop {
+        while !self.inner.events.is_disconnected() {
             match listener.accept().await {
                 Ok(stream) => {
-                    let peer = match stream.peer_addr() {
-                        Ok(peer) => peer,
-                        Err(_) => continue,
-                    };
-                    let Ok(link) = self.start_link(stream, Direction::Inbound, peer) else {
-                        continue;
-                    };
-                    if self
-                        .inner
-                        .events
-                        .send_async(BusEvent::Accepted { link, peer })
-                        .await
-                        .is_err()
-                    {
-                        return;
+                    if let Ok(peer) = stream.peer_addr() {
+                        // On failure (no descriptor left for the writer) the stream is
+                        // dropped, which closes it.
+                        let _ = self.start_link(stream, Direction::Inbound, peer);
                     }
                 }
                 Err(e) => {
@@ -296,8 +285,19 @@ impl Bus {
         Ok(link)
     }
 
+    /// The link's reader task: announces an inbound link (so its `Accepted` always precedes
+    /// its messages), reads until the link ends, then reports why.
     async fn read_loop(self, link: LinkId, mut stream: TcpStream, state: Rc<LinkState>) {
-        let reason = self.read_frames(link, &mut stream, &state).await;
+        let reason = if state.direction == Direction::Inbound {
+            let peer = state.peer;
+            let accepted = BusEvent::Accepted { link, peer };
+            match self.inner.events.send_async(accepted).await {
+                Ok(()) => self.read_frames(link, &mut stream, &state).await,
+                Err(_) => CloseReason::OwnerGone,
+            }
+        } else {
+            self.read_frames(link, &mut stream, &state).await
+        };
         self.inner.links.borrow_mut().remove(&link);
         state.end(reason);
         let reason = state.ended.borrow().clone().unwrap_or(CloseReason::Eof);

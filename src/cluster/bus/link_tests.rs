@@ -358,3 +358,58 @@ fn slot_ranges_cross_a_link_once_and_arrive_every_time() {
         b.shutdown();
     });
 }
+
+/// Many peers streaming random bytes (some behind a valid-looking header) each lose their own
+/// link with an error, and a good link opened before them still works.
+#[test]
+fn a_swarm_of_random_byte_peers_is_closed_one_by_one() {
+    run(|| async {
+        let (a, a_rx) = Bus::new(BusConfig::default());
+        let (b, _b_rx) = Bus::new(BusConfig::default());
+        let addr = a.listen(loopback()).expect("listens");
+        let good = b.connect(addr, WAIT).await.expect("connects");
+        b.send(good, &ping(2)).expect("queued");
+        let good_in = accepted(&a_rx).await;
+        message_on(&a_rx, good_in).await;
+
+        let mut seed = 0x5eed_u64;
+        let peers = 40;
+        for i in 0..peers {
+            let mut junk = Vec::new();
+            for _ in 0..(1 + i * 37 % 3000) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                junk.push(seed as u8);
+            }
+            if i % 2 == 0 {
+                let mut framed = Vec::new();
+                let kind = MessageKind::from_u8((i % 9) as u8).expect("kind");
+                frame::write_frame(&mut framed, kind, &junk).expect("frames");
+                junk = framed;
+            }
+            let mut peer = TcpStream::connect(addr).await.expect("connects");
+            peer.write_all(&junk).await.expect("writes");
+            peer.close().await.expect("closes");
+        }
+        let mut closed = 0;
+        while closed < peers {
+            match next(&a_rx).await {
+                BusEvent::Accepted { .. } => {}
+                BusEvent::Closed { reason, .. } => {
+                    assert!(
+                        matches!(reason, CloseReason::Frame(_) | CloseReason::Message(_)),
+                        "{reason:?}"
+                    );
+                    closed += 1;
+                }
+                BusEvent::Message { link, msg } => panic!("junk decoded on {link}: {msg:?}"),
+            }
+        }
+        b.send(good, &ping(3)).expect("still open");
+        assert_eq!(message_on(&a_rx, good_in).await, ping(3));
+        assert_eq!(a.link_ids(), vec![good_in]);
+        a.shutdown();
+        b.shutdown();
+    });
+}
