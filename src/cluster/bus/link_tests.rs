@@ -413,3 +413,24 @@ fn a_swarm_of_random_byte_peers_is_closed_one_by_one() {
         b.shutdown();
     });
 }
+
+#[test]
+fn a_failed_connect_is_an_error_and_leaves_the_bus_working() {
+    run(|| async {
+        let (a, a_rx) = Bus::new(BusConfig::default());
+        let addr = a.listen(loopback()).expect("listens");
+        let closed_port = {
+            let probe = std::net::TcpListener::bind(loopback()).expect("binds");
+            probe.local_addr().expect("address")
+        };
+        let (b, _b_rx) = Bus::new(BusConfig::default());
+        assert!(b.connect(closed_port, WAIT).await.is_err());
+        assert!(b.link_ids().is_empty());
+        let link = b.connect(addr, WAIT).await.expect("connects");
+        b.send(link, &ping(2)).expect("queued");
+        let inbound = accepted(&a_rx).await;
+        assert_eq!(message_on(&a_rx, inbound).await, ping(2));
+        a.shutdown();
+        b.shutdown();
+    });
+}

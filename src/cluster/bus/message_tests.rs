@@ -287,3 +287,22 @@ fn gossip_count_follows_redis() {
     assert_eq!(gossip_wanted(45), 4);
     assert_eq!(gossip_wanted(1000), 100);
 }
+
+#[test]
+fn gossip_heavy_pings_stay_under_half_of_redis() {
+    for entries in [3u8, 10, 100] {
+        let ping = Message {
+            sender: sender(false),
+            body: Body::Ping(Gossip {
+                entries: gossip(entries).entries,
+                forgotten: vec![],
+            }),
+        };
+        let ours = encoded(&ping).len();
+        let redis = 2256 + 104 * usize::from(entries);
+        assert!(
+            ours * 2 < redis,
+            "{entries} entries: {ours} B vs Redis {redis} B"
+        );
+    }
+}
