@@ -12,11 +12,13 @@
 //!   server-wide commands.
 //! - [`net`]: listeners and the connection loop.
 //! - [`alloc`]: the counting allocator behind `INFO memory`.
+//! - [`cluster`]: cluster mode on the control core (so far the cluster bus wire layer).
 //!
 //! See `ARCHITECTURE.md` for the threads and the life of a command.
 
 pub mod alloc;
 pub mod clock;
+pub mod cluster;
 pub mod cmd;
 pub mod config;
 pub mod glob;
