@@ -109,7 +109,7 @@ pub fn execute(state: &mut ClusterState, args: &[Vec<u8>], facts: Facts, out: &m
             if args.len() > 5 {
                 return syntax_error(arg(1), out);
             }
-            meet(state, args, out);
+            meet(state, args, facts.now_ms, out);
         }
         "forget" => {
             let Some(node) = state.lookup(arg(2)).cloned() else {
@@ -329,7 +329,7 @@ fn dont_know(name: &[u8], out: &mut Reply) {
 }
 
 /// CLUSTER MEET: records a node in handshake; the bus contacts it and learns its real id.
-fn meet(state: &mut ClusterState, args: &[Vec<u8>], out: &mut Reply) {
+fn meet(state: &mut ClusterState, args: &[Vec<u8>], now_ms: u64, out: &mut Reply) {
     let Some(port) = parse_i64(&args[3]) else {
         let mut text = b"ERR Invalid TCP base port specified: ".to_vec();
         text.extend_from_slice(&args[3]);
@@ -357,13 +357,19 @@ fn meet(state: &mut ClusterState, args: &[Vec<u8>], out: &mut Reply) {
         text.extend_from_slice(&args[3]);
         return out.error_bytes(&text);
     };
-    start_handshake(state, &ip.to_string(), port as u16, cport as u16);
+    start_handshake(state, &ip.to_string(), port as u16, cport as u16, now_ms);
     out.ok();
 }
 
 /// Adds a handshake node for `ip:port` unless one is already in progress (Redis's
 /// `clusterStartHandshake`). Returns whether a node was added.
-pub fn start_handshake(state: &mut ClusterState, ip: &str, port: u16, cport: u16) -> bool {
+pub fn start_handshake(
+    state: &mut ClusterState,
+    ip: &str,
+    port: u16,
+    cport: u16,
+    now_ms: u64,
+) -> bool {
     let pending = state
         .nodes
         .iter()
@@ -375,6 +381,7 @@ pub fn start_handshake(state: &mut ClusterState, ip: &str, port: u16, cport: u16
     node.ip = ip.to_string();
     node.port = port;
     node.cport = cport;
+    node.created_ms = now_ms;
     state.add_node(node);
     true
 }

@@ -62,6 +62,7 @@ pub mod command;
 pub mod control;
 pub mod exec;
 pub mod format;
+pub mod hooks;
 
 pub mod node;
 pub mod nodes_conf;

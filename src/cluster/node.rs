@@ -146,6 +146,8 @@ pub struct Node {
     pub link_connected: bool,
     /// When the node was flagged FAIL (ms), 0 when it is not.
     pub fail_time: u64,
+    /// When this node entry was created (ms): handshakes time out from here.
+    pub created_ms: u64,
     pub fail_reports: Vec<FailReport>,
 }
 
@@ -164,6 +166,7 @@ impl Node {
             config_epoch: 0,
             link_connected: false,
             fail_time: 0,
+            created_ms: 0,
             fail_reports: Vec::new(),
         }
     }
