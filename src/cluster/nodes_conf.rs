@@ -121,7 +121,7 @@ pub fn parse(text: &str, settings: Settings) -> Result<ClusterState, String> {
         if nodes.iter().any(|n| n.id == id) {
             return Err(bad("node listed twice"));
         }
-        for token in &fields[8..] {
+        for token in fields[8..].iter().filter(|t| !t.is_empty()) {
             if let Some(inner) = token.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
                 let (slot, migrating, other) = if let Some((s, o)) = inner.split_once("->-") {
                     (s, true, o)

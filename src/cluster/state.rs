@@ -119,6 +119,11 @@ impl ClusterState {
         me.cport = s.my_bus_port();
         me.hostname = s.announce_hostname.clone();
         me.link_connected = true;
+        if s.replica_no_failover {
+            me.flags |= flags::NOFAILOVER;
+        } else {
+            me.flags &= !flags::NOFAILOVER;
+        }
         self.dirty = true;
     }
 
@@ -365,13 +370,16 @@ mod tests {
 
     #[test]
     fn fresh_node_is_a_lone_master_and_down() {
-        let s = ClusterState::new(Settings::default());
+        let mut s = ClusterState::new(Settings::default());
         assert_eq!(s.nodes.len(), 1);
         assert!(s.myself().is_myself() && s.myself().is_master());
         assert!(!s.ok);
         assert_eq!(s.size, 0);
         assert_eq!(s.myself().port, 6379);
         assert_eq!(s.myself().cport, 16379);
+        s.settings.replica_no_failover = true;
+        s.apply_settings();
+        assert!(s.myself().has(flags::NOFAILOVER));
     }
 
     #[test]
