@@ -64,8 +64,13 @@ struct Node {
 }
 
 fn spawn(dir: &Path, port: u16) -> Child {
+    spawn_as(subject_is_redis(), dir, port)
+}
+
+/// Spawns redis-server (`redis`) or solikv as a cluster node.
+fn spawn_as(redis: bool, dir: &Path, port: u16) -> Child {
     let log = fs::File::create(dir.join(format!("node-{port}.log"))).expect("log");
-    let mut cmd = if subject_is_redis() {
+    let mut cmd = if redis {
         require_tool("redis-server");
         let mut c = Command::new("redis-server");
         c.args(["--save", "", "--appendonly", "no"]);
@@ -88,8 +93,12 @@ fn spawn(dir: &Path, port: u16) -> Child {
 
 impl Node {
     fn start(dir: &Path, port: u16) -> Node {
+        Node::start_as(subject_is_redis(), dir, port)
+    }
+
+    fn start_as(redis: bool, dir: &Path, port: u16) -> Node {
         let mut node = Node {
-            child: spawn(dir, port),
+            child: spawn_as(redis, dir, port),
             port,
             log: dir.join(format!("node-{port}.log")),
         };
@@ -409,4 +418,77 @@ fn corrupt_nodes_conf_stops_start_up() {
     };
     assert_eq!(status.code(), Some(1));
     assert_eq!(fs::read_to_string(dir.nodes_conf()).unwrap(), garbage);
+}
+
+/// The same commands on a SoliKV node and a redis-server node started from the same
+/// nodes.conf (one id, announced on the same ports) get byte-identical replies.
+#[test]
+fn single_node_replies_match_redis() {
+    let conf = format!(
+        "{ID_A} :0@0 myself,master - 0 0 0 connected\nvars currentEpoch 0 lastVoteEpoch 0\n"
+    );
+    let lines = [
+        "CONFIG SET cluster-announce-port 7000",
+        "CONFIG SET cluster-announce-bus-port 17000",
+        "CLUSTER MYID",
+        "CLUSTER NODES",
+        "CLUSTER SLOTS",
+        "CLUSTER SHARDS",
+        "CLUSTER ADDSLOTS 5 6 7 100",
+        "CLUSTER ADDSLOTSRANGE 200 300 1000 2000",
+        "CLUSTER ADDSLOTS 6",
+        "CLUSTER DELSLOTS 7",
+        "CLUSTER DELSLOTSRANGE 1000 1500",
+        "CLUSTER NODES",
+        "CLUSTER SLOTS",
+        "CLUSTER SHARDS",
+        "CLUSTER COUNTKEYSINSLOT 5",
+        "CLUSTER GETKEYSINSLOT 5 10",
+        "CLUSTER KEYSLOT somekey",
+        "CLUSTER COUNT-FAILURE-REPORTS aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1",
+        "CLUSTER REPLICAS aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1",
+        "CLUSTER SETSLOT 5 MIGRATING aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1",
+        "CLUSTER NODES",
+        "CLUSTER SETSLOT 5 STABLE",
+        "CLUSTER BUMPEPOCH",
+        "CLUSTER BUMPEPOCH",
+        "CLUSTER SET-CONFIG-EPOCH 9",
+        "CONFIG SET cluster-announce-hostname node-a.example",
+        "CONFIG SET cluster-announce-ip 10.9.8.7",
+        "CLUSTER NODES",
+        "CLUSTER SLOTS",
+        "CLUSTER SHARDS",
+        "CONFIG SET cluster-preferred-endpoint-type hostname",
+        "CLUSTER SLOTS",
+        "CLUSTER SHARDS",
+        "CONFIG SET cluster-preferred-endpoint-type unknown-endpoint",
+        "CLUSTER SLOTS",
+        "CLUSTER SHARDS",
+        "CONFIG GET cluster-announce-ip",
+        "CONFIG GET cluster-preferred-endpoint-type",
+        "CLUSTER HELP",
+        "CLUSTER FLUSHSLOTS",
+        "CLUSTER NODES",
+        "CLUSTER RESET SOFT",
+        "CLUSTER NODES",
+    ];
+    for proto in ["2", "3"] {
+        let (ds, dr) = (Dir::new("diff-s"), Dir::new("diff-r"));
+        fs::write(ds.nodes_conf(), &conf).unwrap();
+        fs::write(dr.nodes_conf(), &conf).unwrap();
+        let ours = Node::start_as(subject_is_redis(), &ds.0, cluster_port());
+        let oracle = Node::start_as(true, &dr.0, cluster_port());
+        let (mut s, mut r) = (ours.conn(), oracle.conn());
+        s.call(&[b"HELLO", proto.as_bytes()]);
+        r.call(&[b"HELLO", proto.as_bytes()]);
+        for line in lines {
+            let args: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
+            let (got, want) = (s.call(&args), r.call(&args));
+            assert_eq!(
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(&want),
+                "RESP{proto}: {line}"
+            );
+        }
+    }
 }
