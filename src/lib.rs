@@ -11,6 +11,8 @@
 //! - [`shard`]: data-core executors, the cross-core mesh, cross-core transactions,
 //!   server-wide commands.
 //! - [`net`]: listeners and the connection loop.
+//! - [`cluster`]: cluster mode: the cluster state on the control core, nodes.conf, CLUSTER
+//!   commands, and the routing view every data core checks keyed commands against.
 //! - [`alloc`]: the counting allocator behind `INFO memory`.
 //!
 //! See `ARCHITECTURE.md` for the threads and the life of a command.
