@@ -128,6 +128,15 @@ impl CoreLink {
     }
 }
 
+/// Runs the work data cores send, committing after each piece.
+async fn serve(control: Rc<RefCell<Control>>, work: flume::Receiver<ControlFn>) {
+    while let Ok(f) = work.recv_async().await {
+        let mut ctl = control.borrow_mut();
+        f(&mut ctl);
+        ctl.commit();
+    }
+}
+
 /// Loads or creates the cluster state and starts the control core. Returns one link per data
 /// core. A nodes.conf that does not parse is an error (start-up fails; the file is kept).
 pub fn start(config: &Config, ncores: usize) -> Result<Vec<CoreLink>, String> {
@@ -172,10 +181,10 @@ pub fn start(config: &Config, ncores: usize) -> Result<Vec<CoreLink>, String> {
     LocalExecutorBuilder::new(Placement::Unbound)
         .name("solikv-control")
         .spawn(move || async move {
-            while let Ok(work) = control_rx.recv_async().await {
-                work(&mut control);
-                control.commit();
-            }
+            // Shared with the cluster bus's tasks once it is wired in here; nobody holds the
+            // borrow across an await.
+            let control = Rc::new(RefCell::new(control));
+            serve(control, control_rx).await
         })
         .map_err(|e| format!("cannot start the control core: {e}"))?;
     Ok(links

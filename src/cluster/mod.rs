@@ -33,13 +33,15 @@
 //!
 //! # Hook API for the cluster bus
 //!
-//! The bus (`cluster::bus`, on the control core) decodes frames and then calls, inside
-//! [`control::CoreCluster::call`]-style closures or its own tasks holding `&mut Control`, the
-//! pure functions of [`hooks`] on `control.state`:
+//! The bus (`cluster::bus`) runs on the control core: spawn its tasks in the executor that
+//! [`control::start`] creates, next to `serve`, sharing the `Rc<RefCell<Control>>` (borrow it
+//! per event, never across an await). For each event it converts its wire types (binary node
+//! ids, its own flag bits, unix seconds in gossip) to these and calls the pure functions of
+//! [`hooks`] on `control.state`:
 //!
 //! - [`hooks::next_ping`] — what to put in the next PING/PONG/MEET: the header fields
 //!   ([`hooks::Header`]: sender id, current epoch, config epoch, flags, master, announced
-//!   ip/ports/hostname, slot bitmap) and a few gossip entries ([`hooks::Gossip`]) chosen as Redis
+//!   ip/ports/hostname, slot ranges) and a few gossip entries ([`hooks::Gossip`]) chosen as Redis
 //!   does (random nodes, PFAIL ones always included).
 //! - [`hooks::on_message`] — a PING/PONG/MEET arrived from the link's peer with header `H` and
 //!   gossip `G`: completes handshakes (renames the handshake node to the sender's real id),
@@ -49,7 +51,8 @@
 //!   It returns [`hooks::Effects`] telling the bus what to send (e.g. an UPDATE to a stale
 //!   sender, a FAIL broadcast).
 //! - [`hooks::on_fail`] / [`hooks::on_update`] — FAIL and UPDATE messages.
-//! - [`hooks::on_link`] — a link came up or went down; [`hooks::on_ping_sent`].
+//! - [`hooks::on_link`] — a link came up or went down; [`hooks::on_ping_sent`] after a
+//!   PING/MEET went out, and [`hooks::greeting`] says which of the two to send.
 //! - [`hooks::cron`] — called every 100 ms: PFAIL after `cluster-node-timeout` without a
 //!   PONG, FAIL when a majority of masters reported it, handshake timeouts.
 //! - Message counters for CLUSTER INFO: `state.stats.sent/received[type]`; CLUSTER LINKS shows
@@ -63,7 +66,6 @@ pub mod control;
 pub mod exec;
 pub mod format;
 pub mod hooks;
-
 pub mod node;
 pub mod nodes_conf;
 pub mod settings;

@@ -35,7 +35,7 @@ pub struct ClusterView {
     /// The master myself replicates, when myself is a replica.
     pub my_master: Option<u16>,
     pub nodes: Vec<ViewNode>,
-    /// Index into `nodes` of each slot's owner, [`NONE`] when unassigned.
+    /// Index into `nodes` of each slot's owner, `u16::MAX` when unassigned.
     pub owner: Box<[u16]>,
     pub migrating_to: HashMap<u16, u16>,
     pub importing_from: HashMap<u16, u16>,

@@ -380,8 +380,7 @@ fn ask_asking_and_tryagain_during_a_migration() {
 #[test]
 fn restart_keeps_node_id_epoch_and_slots() {
     let dir = Dir::new("restart");
-    let port = cluster_port();
-    let n = Node::start(&dir.0, port);
+    let n = Node::start(&dir.0, cluster_port());
     let id = n.myid();
     assert_eq!(n.call("CLUSTER ADDSLOTSRANGE 0 999 2000 2999"), "+OK\r\n");
     assert_eq!(n.call("CLUSTER BUMPEPOCH"), "+BUMPED 1\r\n");
@@ -392,7 +391,8 @@ fn restart_keeps_node_id_epoch_and_slots() {
         "{saved}"
     );
     n.kill();
-    let n = Node::start(&dir.0, port);
+    // A fresh port: the old one may already serve as another test's ephemeral client port.
+    let n = Node::start(&dir.0, cluster_port());
     assert_eq!(n.myid(), id);
     assert_eq!(n.info_field("cluster_my_epoch"), "1");
     assert_eq!(n.info_field("cluster_slots_assigned"), "2000");
