@@ -9,7 +9,7 @@
 //!   MIGRATING/IMPORTING, the forget ban list, message counters, cluster ok/fail. Pure.
 //! - [`settings`]: the `cluster-*` directives (announce ip/port/bus-port/hostname, preferred
 //!   endpoint type, timeouts, coverage rules, config file). Pure.
-//! - [`format`]: CLUSTER NODES/SLOTS/SHARDS/INFO/LINKS renderings, byte-exact. Pure.
+//! - [`format`](mod@format): CLUSTER NODES/SLOTS/SHARDS/INFO/LINKS renderings, byte-exact. Pure.
 //! - [`nodes_conf`]: nodes.conf save (temp + fsync + rename) and load (corrupt → error).
 //! - [`exec`]: the CLUSTER subcommands that read or change the state. Pure.
 //! - [`view`]: the immutable routing view each data core holds, and the redirect decision

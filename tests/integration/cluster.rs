@@ -328,12 +328,24 @@ fn moved_between_two_nodes_and_redis_cli_follows_it() {
     assert_eq!(cli(&["SET", &key, "followed"]), "OK\n");
     assert_eq!(cli(&["GET", &key]), "followed\n");
     assert_eq!(b.call(&format!("GET {key}")), "$8\r\nfollowed\r\n");
+    let check = Command::new("redis-cli")
+        .args(["--cluster", "check", &format!("127.0.0.1:{}", a.port)])
+        .output()
+        .expect("redis-cli --cluster check");
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{report}");
+    assert!(
+        report.contains("[OK] All nodes agree about slots configuration."),
+        "{report}"
+    );
+    assert!(report.contains("[OK] All 16384 slots covered."), "{report}");
 }
 
 #[test]
 fn ask_asking_and_tryagain_during_a_migration() {
     let (_da, _db, a, b) = two_nodes("0-16383", "");
     a.wait_state("ok");
+    b.wait_state("ok");
     let (k1, slot) = key_where("{mig}", |_| true);
     let k2 = "{mig}other".to_string();
     assert_eq!(a.call(&format!("SET {k1} v")), "+OK\r\n");
