@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::harness::{require_tool, subject_is_redis};
+use super::differential::run_on;
+use super::harness::{require_tool, subject_is_redis, Pair, Server};
 use super::resp::Conn;
 
 const DEADLINE: Duration = Duration::from_secs(20);
@@ -503,4 +504,50 @@ fn single_node_replies_match_redis() {
             );
         }
     }
+}
+
+/// The random differential streams in cluster mode, against a redis-server cluster node: one
+/// node owning every slot, so multi-key commands over several slots meet CROSSSLOT (and its
+/// precedence over other errors) on both sides.
+#[test]
+fn differential_streams_in_cluster_mode() {
+    let bus = (cluster_port() + 10000).to_string();
+    let subject = Server::start(&[
+        "--cores",
+        "2",
+        "--cluster-enabled",
+        "yes",
+        "--cluster-port",
+        &bus,
+    ]);
+    let bus = cluster_port() + 10000;
+    let oracle = Server::oracle_with(&[
+        "--cluster-enabled",
+        "yes",
+        "--cluster-port",
+        &bus.to_string(),
+    ]);
+    for server in [&subject, &oracle] {
+        let mut c = server.conn();
+        assert_eq!(
+            c.call(&[b"CLUSTER", b"ADDSLOTSRANGE", b"0", b"16383"]),
+            b"+OK\r\n"
+        );
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let info = c.call(&[b"CLUSTER", b"INFO"]);
+            if String::from_utf8_lossy(&info).contains("cluster_state:ok") {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} never reached cluster_state:ok",
+                server.name
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let pair = Pair { subject, oracle };
+    run_on(&pair, 2);
+    run_on(&pair, 3);
 }
