@@ -154,6 +154,22 @@ impl Node {
         }
     }
 
+    /// Waits until `line` is answered with `want`.
+    fn wait_reply(&self, line: &str, want: &str) {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let got = self.call(line);
+            if got == want {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{line}: still {got:?}, want {want:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn myid(&self) -> String {
         let reply = self.call("CLUSTER MYID");
         reply.lines().nth(1).unwrap_or_default().to_string()
@@ -259,6 +275,19 @@ fn single_node_serves_every_slot() {
         n.call(&format!("GET {low}")),
         "-CLUSTERDOWN The cluster is down\r\n"
     );
+    n.call("CONFIG SET cluster-allow-reads-when-down yes");
+    n.wait_reply(&format!("GET {low}"), "$-1\r\n");
+    assert_eq!(
+        n.call(&format!("SET {low} v")),
+        "-CLUSTERDOWN The cluster is down and only accepts read commands\r\n"
+    );
+    n.call("CONFIG SET cluster-allow-reads-when-down no");
+    n.call("CONFIG SET cluster-require-full-coverage no");
+    n.wait_state("ok");
+    assert_eq!(n.call(&format!("SET {low} v")), "+OK\r\n");
+    // redis-server re-evaluates a healthy cluster's state only on a change, so turning full
+    // coverage back on waits for the slots being added below.
+    n.call("CONFIG SET cluster-require-full-coverage yes");
     assert_eq!(n.call("CLUSTER ADDSLOTSRANGE 101 16383"), "+OK\r\n");
     n.wait_state("ok");
     assert_eq!(n.info_field("cluster_slots_assigned"), "16384");
