@@ -188,15 +188,16 @@ fn key_indices(keys: KeyRange, argc: usize) -> impl Iterator<Item = usize> {
     indices
 }
 
-/// Decides where a keyed command runs in cluster mode, from this core's view alone; `None`
-/// when it may run here. A migrating or importing slot needs to know which keys exist: then
-/// the keys are looked up on the core that owns the slot (callers flush pending work first).
+/// Decides where a keyed command runs in cluster mode, from this core's view alone. A
+/// migrating or importing slot needs to know which keys exist ([`Route::NeedsKeys`]): callers
+/// flush pending work, then ask [`check_unstable`].
 pub fn check_local(ctx: &CoreCtx, cmd: &Command, args: &Args, q: Query) -> Route {
     let view = ctx.cluster.view();
     view.route(key_indices(cmd.keys, args.len()).map(|i| args.get(i)), q)
 }
 
-/// The decision for a command whose slot is migrating or importing.
+/// The decision for a command whose slot is migrating or importing: its keys are looked up
+/// on the core that owns the slot; `None` when it runs here.
 pub async fn check_unstable(
     ctx: &Rc<CoreCtx>,
     slot: u16,
