@@ -11,8 +11,10 @@
 //! - [`shard`]: data-core executors, the cross-core mesh, cross-core transactions,
 //!   server-wide commands.
 //! - [`net`]: listeners and the connection loop.
+//! - [`cluster`]: cluster mode: the cluster state on the control core, nodes.conf, CLUSTER
+//!   commands, the routing view every data core checks keyed commands against, and the
+//!   cluster bus wire layer.
 //! - [`alloc`]: the counting allocator behind `INFO memory`.
-//! - [`cluster`]: cluster mode on the control core (so far the cluster bus wire layer).
 //!
 //! See `ARCHITECTURE.md` for the threads and the life of a command.
 

@@ -21,11 +21,14 @@
 //! - `atomicity`: cross-core MSET/RENAME are never observed half-applied.
 //! - `connection`: connection lifecycle (QUIT, many clients, abrupt disconnects).
 //! - `client_crate`, `redis_cli`: real clients (the `redis` crate, the `redis-cli` binary).
+//! - `cluster`: cluster mode with real nodes (redirects, migrations, nodes.conf, CLUSTER replies
+//!   and the random streams compared with a redis-server cluster node).
 
 mod integration {
     pub mod atomicity;
     pub mod auth;
     pub mod client_crate;
+    pub mod cluster;
     pub mod connection;
     pub mod differential;
     pub mod gen;

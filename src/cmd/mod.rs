@@ -53,6 +53,7 @@ pub enum SessionCmd {
     Reset,
     ReadOnly,
     ReadWrite,
+    Asking,
     Time,
     Command,
 }
@@ -71,6 +72,7 @@ pub enum GlobalCmd {
     Keys,
     Scan,
     RandomKey,
+    Cluster,
 }
 
 /// Where a command executes.

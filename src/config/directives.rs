@@ -250,7 +250,7 @@ table! {
         "Let replicas migrate to orphaned primaries";
     "cluster-announce-bus-port", Int { min: 0, max: 65535 }, "0", Mutable, Applied, Cluster,
         "Cluster bus port announced to other nodes (0 = port + 10000)";
-    "cluster-announce-hostname", Hostname, "", Mutable, Ignored, Cluster,
+    "cluster-announce-hostname", Hostname, "", Mutable, Applied, Cluster,
         "Hostname announced to other nodes";
     "cluster-announce-ip", Str, "", Mutable, Applied, Cluster,
         "IP address announced to other nodes";
@@ -270,7 +270,7 @@ table! {
         "Milliseconds before an unreachable node is considered failing";
     "cluster-port", Int { min: 0, max: 65535 }, "0", Immutable, Applied, Cluster,
         "Cluster bus port (0 = port + 10000)";
-    "cluster-preferred-endpoint-type", Enum(&["ip", "hostname", "unknown-endpoint"]), "ip", Mutable, Ignored, Cluster,
+    "cluster-preferred-endpoint-type", Enum(&["ip", "hostname", "unknown-endpoint"]), "ip", Mutable, Applied, Cluster,
         "Endpoint shown in redirects and CLUSTER SHARDS";
     "cluster-replica-no-failover", Bool, "no", Mutable, Applied, Cluster,
         "Never fail over this replica automatically";

@@ -16,8 +16,9 @@ use glommio::net::TcpStream;
 use super::poller::{Poller, Registration};
 use super::session::{self, Flow, Session};
 use crate::clock;
+use crate::cluster::{self, view::Route};
 use crate::cmd::error::unknown_command;
-use crate::cmd::{self, Args, CmdError, Command, Exec, Spread, NO_AUTH};
+use crate::cmd::{self, Args, CmdError, Command, Exec, SessionCmd, Spread, NO_AUTH};
 use crate::protocol::{Limits, Parsed, Reply, RequestParser, Span};
 use crate::shard::clients::ClientHandle;
 use crate::shard::core::CoreCtx;
@@ -318,10 +319,13 @@ async fn dispatch(
     pending: &mut Pending,
 ) -> Flow {
     let Some((id, cmd)) = cmd::lookup(args.get(0)) else {
+        sess.asking = false;
         let rest: Vec<&[u8]> = args.iter().skip(1).collect();
         return pending.reject(out, &unknown_command(args.get(0), &rest));
     };
     sess.handle.last_cmd.set(cmd.name);
+    let asking = sess.asking && !matches!(cmd.exec, Exec::Session(SessionCmd::Asking));
+    sess.asking &= !asking;
     if !cmd.arity_ok(args.len()) {
         return pending.reject(out, &CmdError::WrongArity(cmd.name.to_string()));
     }
@@ -330,6 +334,20 @@ async fn dispatch(
     }
     match cmd.exec {
         Exec::Keyed(_, spread) => {
+            if ctx.cluster.enabled() {
+                let q = cluster::command::query(cmd, asking, sess.readonly);
+                let redirect = match cluster::command::check_local(ctx, cmd, &args, q) {
+                    Route::Here => None,
+                    Route::Redirect(r) => Some(r),
+                    Route::NeedsKeys(slot) => {
+                        pending.flush(ctx, out).await;
+                        cluster::command::check_unstable(ctx, slot, cmd, &args, q).await
+                    }
+                };
+                if let Some(r) = redirect {
+                    return pending.reject(out, &CmdError::other(r.text()));
+                }
+            }
             let mut target: Option<usize> = None;
             let mut spans_cores = false;
             cmd.keys.for_each(args.len(), |i| {

@@ -54,6 +54,8 @@ pub async fn config(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
                 }
             })
             .await;
+            let names: Vec<&[u8]> = args.iter().skip(2).step_by(2).collect();
+            crate::cluster::command::config_changed(ctx, &names).await;
             out.ok();
         }
         "rewrite" if args.len() == 2 => match ctx.config.borrow().rewrite() {

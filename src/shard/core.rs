@@ -127,6 +127,8 @@ pub struct CoreCtx {
     pub clients: RefCell<ClientRegistry>,
     pub stats: Stats,
     pub outbox: Outbox,
+    /// Cluster mode: this core's routing view and its link to the control core.
+    pub cluster: crate::cluster::control::CoreCluster,
 }
 
 impl CoreCtx {
@@ -146,6 +148,7 @@ impl CoreCtx {
             clients: RefCell::new(ClientRegistry::default()),
             stats: Stats::default(),
             outbox: Outbox::new(ncores),
+            cluster: Default::default(),
         }
     }
 

@@ -45,7 +45,7 @@ fn available_cpus() -> Vec<usize> {
 pub fn run(config: Config) -> Result<(), String> {
     let opts = RunOptions::from_config(&config);
     let (ncores, nshards) = layout(&opts);
-    check_memlock(ncores)?;
+    check_memlock(ncores + opts.cluster_enabled as usize)?;
     check_io_uring()?;
     listener::check_bind(&opts)?;
     let shared = Arc::new(Shared::new(ncores, nshards, run_id()));
@@ -57,8 +57,14 @@ pub fn run(config: Config) -> Result<(), String> {
         nshards,
         if opts.pin { "on" } else { "off" }
     );
+    let mut cluster_links = if opts.cluster_enabled {
+        crate::cluster::control::start(&config, ncores)?
+    } else {
+        Vec::new()
+    };
     let mut handles = Vec::new();
     for (core, (senders, receivers)) in mesh::build(ncores).into_iter().enumerate() {
+        let cluster_link = (!cluster_links.is_empty()).then(|| cluster_links.remove(0));
         let placement = if opts.pin {
             Placement::Fixed(cpus[core % cpus.len()])
         } else {
@@ -75,6 +81,9 @@ pub fn run(config: Config) -> Result<(), String> {
                 task::install_bell().map_err(|e| format!("core {core}: eventfd: {e}"))?;
                 let ctx = Rc::new(CoreCtx::new(core, senders, shared, config));
                 spawn_mesh_receivers(&ctx, receivers);
+                if let Some(link) = cluster_link {
+                    link.attach(&ctx);
+                }
                 task::spawn(active_expiry(ctx.clone())).detach();
                 listener::serve(ctx).await
             })

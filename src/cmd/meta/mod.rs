@@ -21,6 +21,7 @@
 //! key specs are reproduced as redis-server reports them, since `COMMAND INFO` prints them.
 
 mod args;
+mod cluster;
 mod command;
 mod connection;
 mod keys;
@@ -31,6 +32,9 @@ mod table;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod cluster_tests;
 
 pub use args::Arg;
 pub use command::{command, write_docs, write_info};

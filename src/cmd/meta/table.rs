@@ -3,10 +3,10 @@
 //! `index_of` switches on the name's length, then compares it with the few names of that
 //! length; it never allocates.
 
-use super::{connection, keyspace, server, string, CommandMeta};
+use super::{cluster, connection, keyspace, server, string, CommandMeta};
 
 /// Every top-level command, in family order.
-pub static ALL: [CommandMeta; 62] = [
+pub static ALL: [CommandMeta; 64] = [
     connection::PING,
     connection::ECHO,
     connection::HELLO,
@@ -69,6 +69,8 @@ pub static ALL: [CommandMeta; 62] = [
     keyspace::COPY,
     keyspace::TOUCH,
     keyspace::OBJECT,
+    cluster::ASKING,
+    cluster::CLUSTER,
 ];
 
 /// Length of the longest command name.
@@ -116,6 +118,7 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
         },
         6 => match lower {
             b"select" => 4,
+            b"asking" => 62,
             b"client" => 9,
             b"config" => 12,
             b"dbsize" => 13,
@@ -137,6 +140,7 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
         },
         7 => match lower {
             b"command" => 10,
+            b"cluster" => 63,
             b"flushdb" => 15,
             b"pexpire" => 46,
             b"persist" => 53,
