@@ -23,9 +23,12 @@
 mod args;
 mod command;
 mod connection;
+mod hash;
 mod keys;
 mod keyspace;
+mod list;
 mod server;
+mod set;
 mod string;
 mod table;
 

@@ -4,8 +4,11 @@
 //! expression: `Arg::new("condition", "oneof").flags(&["optional"]).args(&[...])`.
 
 pub mod connection;
+pub mod hash;
 pub mod keyspace;
+pub mod list;
 pub mod server;
+pub mod set;
 pub mod string;
 
 /// One argument of a command, possibly a group (`oneof` / `block`) of further arguments.
