@@ -133,11 +133,9 @@ impl<E: Element> Dense<E> {
     /// Removes and returns the element at position `pos` (random pops).
     pub fn remove_at(&mut self, pos: usize) -> E {
         let hash = self.hash(self.items[pos].key());
-        let entry = self
-            .index
-            .find_entry(hash, |&i| i as usize == pos)
-            .ok()
-            .expect("every element is indexed");
+        let Ok(entry) = self.index.find_entry(hash, |&i| i as usize == pos) else {
+            unreachable!("every element is indexed");
+        };
         entry.remove();
         self.remove_position(pos)
     }
