@@ -6,10 +6,14 @@
 //! that owns their keys; nothing here awaits or knows about executors.
 
 pub mod args;
+pub mod collection;
 pub mod error;
+pub mod hash;
 pub mod keys;
+pub mod list;
 pub mod meta;
 pub mod server;
+pub mod set;
 pub mod string;
 
 use std::sync::OnceLock;
@@ -125,6 +129,23 @@ impl KeyRange {
     }
 }
 
+/// Calls `f` with the index of every key argument of `args`: from the table's key range, or,
+/// for a keyed command whose range is empty because its keys move (SINTERCARD, LMPOP: a key
+/// count comes first), from its `COMMAND` key specs. A malformed key count yields no keys;
+/// the handler then replies with the error.
+pub fn for_each_key(cmd: &Command, args: Args, f: impl FnMut(usize)) {
+    if cmd.keys != KeyRange::NONE || !matches!(cmd.exec, Exec::Keyed(..)) {
+        return cmd.keys.for_each(args.len(), f);
+    }
+    let Some(meta) = meta::lookup(cmd.name.as_bytes()) else {
+        return;
+    };
+    let line: Vec<&[u8]> = args.iter().collect();
+    if let Ok(keys) = meta::command_keys(meta, &line) {
+        keys.into_iter().for_each(f);
+    }
+}
+
 /// Allowed before AUTH when a password is set.
 pub const NO_AUTH: u16 = 1;
 /// Modifies the keyspace.
@@ -155,8 +176,15 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 3] {
-    [string::COMMANDS, keys::COMMANDS, server::COMMANDS]
+fn families() -> [&'static [Command]; 6] {
+    [
+        string::COMMANDS,
+        keys::COMMANDS,
+        server::COMMANDS,
+        hash::COMMANDS,
+        set::COMMANDS,
+        list::COMMANDS,
+    ]
 }
 
 const MAX_NAME: usize = 32;

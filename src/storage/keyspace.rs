@@ -169,6 +169,14 @@ impl Keyspace {
         Some(entry)
     }
 
+    /// Looks `key` up without side effects (no expiry removal, no access time), for commands
+    /// that read several keys at once after looking each one up with [`Keyspace::get`].
+    pub fn peek(&self, key: &[u8]) -> Option<&Entry> {
+        let now = self.now_ms;
+        let entry = self.table_ref(key_slot(key)).map.get(key)?;
+        (!entry.is_expired(now)).then_some(entry)
+    }
+
     /// Whether `key` exists (and has not expired).
     pub fn contains(&mut self, key: &[u8]) -> bool {
         self.lookup(key, false).is_some()

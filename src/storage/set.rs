@@ -79,6 +79,15 @@ impl Set {
         }
     }
 
+    /// [`Set::contains`] for a member of another set, without formatting integers when both
+    /// are intsets.
+    pub fn contains_member(&self, member: Member) -> bool {
+        match (self, member) {
+            (Set::Ints(v), Member::Int(n)) => v.binary_search(&n).is_ok(),
+            (_, m) => m.with_bytes(|b| self.contains(b)),
+        }
+    }
+
     /// Adds `member`; true when it is new.
     pub fn add(&mut self, member: &[u8]) -> bool {
         if let Set::Ints(v) = self {

@@ -1,0 +1,114 @@
+//! HRANDFIELD and HSCAN: the hash commands that walk positions rather than fields.
+//!
+//! Runs on the data core owning the key; synchronous. Random picks use the per-core random
+//! source in [`crate::cmd::collection`]; replies follow redis-server 7.0.15's cases (a
+//! negative count repeats, a count at least the size returns the whole hash in its order).
+
+use crate::cmd::collection::{
+    distinct_positions, hash_of, parse_signed_count, random_below, scan_cursor, ScanOpts,
+    EMPTY_SCAN,
+};
+use crate::cmd::error::reply_error;
+use crate::cmd::{Args, CmdError};
+use crate::protocol::Reply;
+use crate::storage::dense::scan_step;
+use crate::storage::hash::{Hash, Pair};
+use crate::storage::Keyspace;
+
+fn write_pair(reply: &mut Reply, p: &Pair, with_values: bool) {
+    if with_values && reply.resp3() {
+        reply.array(2);
+    }
+    reply.bulk(p.field());
+    if with_values {
+        reply.bulk(p.value());
+    }
+}
+
+fn header(reply: &mut Reply, count: usize, with_values: bool) {
+    if with_values && !reply.resp3() {
+        reply.array(count * 2);
+    } else {
+        reply.array(count);
+    }
+}
+
+pub fn hrandfield(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
+    if args.len() == 2 {
+        return match hash_of(ks, args.get(1)) {
+            Err(e) => reply_error(reply, &e),
+            Ok(None) => reply.null(),
+            Ok(Some(h)) => reply.bulk(h.at(random_below(h.len())).field()),
+        };
+    }
+    let n = match parse_signed_count(args.get(2)) {
+        Ok(n) => n,
+        Err(e) => return reply_error(reply, &e),
+    };
+    let with_values = match args.len() {
+        3 => false,
+        4 if args.is(3, "withvalues") => true,
+        _ => return reply_error(reply, &CmdError::Syntax),
+    };
+    let hash: &Hash = match hash_of(ks, args.get(1)) {
+        Err(e) => return reply_error(reply, &e),
+        Ok(None) => return reply.array(0),
+        Ok(Some(h)) => h,
+    };
+    let count = n.unsigned_abs() as usize;
+    if count == 0 {
+        return reply.array(0);
+    }
+    let size = hash.len();
+    if n < 0 || count == 1 {
+        header(reply, count, with_values);
+        for _ in 0..count {
+            write_pair(reply, hash.at(random_below(size)), with_values);
+        }
+    } else if count >= size {
+        header(reply, size, with_values);
+        for p in hash.iter() {
+            write_pair(reply, p, with_values);
+        }
+    } else {
+        header(reply, count, with_values);
+        for pos in distinct_positions(size, count) {
+            write_pair(reply, hash.at(pos), with_values);
+        }
+    }
+}
+
+pub fn hscan(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
+    let cursor = match scan_cursor(args.get(2)) {
+        Ok(c) => c,
+        Err(e) => return reply_error(reply, &e),
+    };
+    let hash: &Hash = match hash_of(ks, args.get(1)) {
+        Err(e) => return reply_error(reply, &e),
+        Ok(None) => return reply.raw(EMPTY_SCAN),
+        Ok(Some(h)) => h,
+    };
+    let opts = match ScanOpts::parse(args) {
+        Ok(o) => o,
+        Err(e) => return reply_error(reply, &e),
+    };
+    let (positions, next): (Vec<usize>, u64) = match hash {
+        Hash::Small(_) => ((0..hash.len()).collect(), 0),
+        Hash::Big(_) => {
+            let (range, next) = scan_step(hash.len(), cursor, opts.count);
+            (range.rev().collect(), next)
+        }
+    };
+    let found: Vec<&Pair> = positions
+        .into_iter()
+        .map(|pos| hash.at(pos))
+        .filter(|p| opts.matches(p.field()))
+        .collect();
+    reply.array(2);
+    reply.bulk(next.to_string().as_bytes());
+    reply.array(found.len() * 2);
+    for p in found {
+        reply.bulk(p.field());
+        reply.bulk(p.value());
+    }
+}

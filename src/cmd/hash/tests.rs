@@ -1,0 +1,1 @@
+use crate::cmd::keys::testing::{keyspace, run};
