@@ -11,7 +11,7 @@
 use super::dense::{Dense, Element};
 
 /// redis-server's default `hash-max-listpack-entries`.
-pub const LISTPACK_ENTRIES: usize = 128;
+pub const LISTPACK_ENTRIES: usize = 512;
 /// redis-server's default `hash-max-listpack-value`.
 pub const LISTPACK_VALUE: usize = 64;
 
