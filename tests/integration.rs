@@ -14,7 +14,8 @@
 //!
 //! - `harness`: spawning servers, paired connections.
 //! - `resp`: raw connections reading exactly one RESP2/RESP3 reply; a reply decoder.
-//! - `gen`, `differential`: seeded random command streams compared against the oracle.
+//! - `gen`, `gen_collections`, `differential`: seeded random command streams compared against
+//!   the oracle.
 //! - `strings`, `keyspace`: targeted differential checks per command family.
 //! - `protocol`: malformed input, inline commands, pipelining, partial writes, RESP3.
 //! - `auth`: `--requirepass`, NOAUTH/WRONGPASS, unauthenticated framing limits.
@@ -29,6 +30,7 @@ mod integration {
     pub mod connection;
     pub mod differential;
     pub mod gen;
+    pub mod gen_collections;
     pub mod harness;
     pub mod keyspace;
     pub mod protocol;

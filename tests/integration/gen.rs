@@ -54,6 +54,12 @@ pub enum Compare {
     Within(i64),
     /// Arrays equal once sorted (KEYS).
     Unordered,
+    /// Equal once every array and set, nested ones included, is sorted (members of sets that
+    /// may be hashtable-encoded, whose order differs from redis-server's).
+    Members,
+    /// Random replies: the same type, the same number of elements for aggregates, and
+    /// byte-identical errors and integers.
+    Shape,
 }
 
 /// One step of a stream.
@@ -221,6 +227,10 @@ pub fn stream(seed: u64, len: usize, now_ms: i64) -> Vec<Step> {
 }
 
 fn step(rng: &mut Rng, t: &Times) -> Step {
+    if rng.chance(45) {
+        let (args, compare) = super::gen_collections::step(rng);
+        return Step::Command(args, compare);
+    }
     let k = key(rng);
     let (name, mut args, compare): (&str, Vec<Vec<u8>>, Compare) = match rng.below(52) {
         0..=3 => ("GET", vec![k], Compare::Exact),
