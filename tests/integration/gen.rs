@@ -74,8 +74,23 @@ pub enum Step {
     ScanAll(Vec<Vec<u8>>),
 }
 
-/// The keys every stream plays with, including a binary-unsafe one.
-pub const KEYS: &[&[u8]] = &[b"k0", b"k1", b"k2", b"k3", b"k4", b"k5", b"bin\r\n\x00key"];
+/// The keys every stream plays with, including a binary-unsafe one; the last six are the
+/// favourites of the hash, set and list steps (`gen_collections`).
+pub const KEYS: &[&[u8]] = &[
+    b"k0",
+    b"k1",
+    b"k2",
+    b"k3",
+    b"k4",
+    b"k5",
+    b"bin\r\n\x00key",
+    b"h0",
+    b"h1",
+    b"s0",
+    b"s1",
+    b"l0",
+    b"l1",
+];
 
 const INTEGERS: &[&str] = &[
     "0",

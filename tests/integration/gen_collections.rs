@@ -43,8 +43,19 @@ const COUNTS: &[&str] = &[
 
 const INDEXES: &[&str] = &["0", "1", "-1", "2", "-2", "5", "-100", "100", "x", "1.5"];
 
+thread_local! {
+    /// The keys the current family prefers (set by [`step`]).
+    static PREFERRED: std::cell::Cell<&'static [&'static [u8]]> = const { std::cell::Cell::new(KEYS) };
+}
+
+/// Mostly one of the current family's two favourite keys (so values grow past a few
+/// elements), sometimes any key (so types collide).
 fn key(rng: &mut Rng) -> Vec<u8> {
-    rng.pick(KEYS).to_vec()
+    if rng.chance(80) {
+        rng.pick(PREFERRED.with(|p| p.get())).to_vec()
+    } else {
+        rng.pick(KEYS).to_vec()
+    }
 }
 
 fn keys(rng: &mut Rng, max: u64) -> Vec<Vec<u8>> {
@@ -93,16 +104,21 @@ fn word(rng: &mut Rng, words: &[&str]) -> Vec<u8> {
 
 /// One hash, set or list command with its arguments (name first) and how to compare it.
 pub fn step(rng: &mut Rng) -> (Vec<Vec<u8>>, Compare) {
-    let (name, mut args, compare): (&str, Vec<Vec<u8>>, Compare) = match rng.below(3) {
+    let family = rng.below(3) as usize;
+    PREFERRED.with(|p| p.set(&KEYS[7 + family * 2..9 + family * 2]));
+    let (name, mut args, compare): (&str, Vec<Vec<u8>>, Compare) = match family {
         0 => hash_step(rng),
         1 => set_step(rng),
         _ => list_step(rng),
     };
+    // Occasionally break the arity, except where dropping or adding an argument could make
+    // a random command pick differently on each side.
+    let random = matches!(name, "SPOP" | "SRANDMEMBER" | "HRANDFIELD");
     match rng.below(30) {
-        0 => {
+        0 if !random => {
             args.pop();
         }
-        1 => args.push(value(rng)),
+        1 if !random => args.push(value(rng)),
         _ => {}
     }
     let mut line = vec![name.as_bytes().to_vec()];
@@ -239,7 +255,7 @@ fn set_step(rng: &mut Rng) -> (&'static str, Vec<Vec<u8>>, Compare) {
                 Compare::Members
             } else {
                 a.extend([b"100".to_vec(), b"1".to_vec()]);
-                Compare::Exact
+                Compare::Members
             };
             ("SPOP", a, compare)
         }
