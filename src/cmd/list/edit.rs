@@ -67,7 +67,11 @@ pub fn lrem(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         count.unsigned_abs() as usize
     };
     let mut removed = 0;
-    if count >= 0 {
+    if count == 0 {
+        let before = list.items.len();
+        list.items.retain(|item| &item[..] != element);
+        removed = before - list.items.len();
+    } else if count > 0 {
         let mut i = 0;
         while i < list.items.len() && removed < limit {
             if &list.items[i][..] == element {
