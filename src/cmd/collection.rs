@@ -85,6 +85,16 @@ pub fn distinct_positions(len: usize, count: usize) -> Vec<usize> {
     all
 }
 
+/// Most elements a negative SRANDMEMBER/HRANDFIELD count may ask for. redis-server has no
+/// such limit and, given a huge count, builds a reply until memory runs out; SoliKV answers
+/// `ERR value is out of range` instead, so bad input never exhausts a data core.
+pub const RANDOM_REPLY_MAX: u64 = 1 << 24;
+
+/// The error for a count beyond what redis-server (or [`RANDOM_REPLY_MAX`]) accepts.
+pub fn count_out_of_range() -> CmdError {
+    CmdError::other("ERR value is out of range")
+}
+
 /// Parses a count argument the way `getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX)`
 /// does (SRANDMEMBER, HRANDFIELD).
 pub fn parse_signed_count(arg: &[u8]) -> CmdResult<i64> {

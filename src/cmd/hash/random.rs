@@ -5,8 +5,8 @@
 //! negative count repeats, a count at least the size returns the whole hash in its order).
 
 use crate::cmd::collection::{
-    distinct_positions, hash_of, parse_signed_count, random_below, scan_cursor, ScanOpts,
-    EMPTY_SCAN,
+    count_out_of_range, distinct_positions, hash_of, parse_signed_count, random_below, scan_cursor,
+    ScanOpts, EMPTY_SCAN, RANDOM_REPLY_MAX,
 };
 use crate::cmd::error::reply_error;
 use crate::cmd::{Args, CmdError};
@@ -50,6 +50,10 @@ pub fn hrandfield(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         4 if args.is(3, "withvalues") => true,
         _ => return reply_error(reply, &CmdError::Syntax),
     };
+    // redis-server bounds a WITHVALUES count by half the range, as its reply is twice as long.
+    if with_values && n.unsigned_abs() > (i64::MAX / 2) as u64 {
+        return reply_error(reply, &count_out_of_range());
+    }
     let hash: &Hash = match hash_of(ks, args.get(1)) {
         Err(e) => return reply_error(reply, &e),
         Ok(None) => return reply.array(0),
@@ -61,6 +65,9 @@ pub fn hrandfield(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     }
     let size = hash.len();
     if n < 0 || count == 1 {
+        if count as u64 > RANDOM_REPLY_MAX {
+            return reply_error(reply, &count_out_of_range());
+        }
         header(reply, count, with_values);
         for _ in 0..count {
             write_pair(reply, hash.at(random_below(size)), with_values);

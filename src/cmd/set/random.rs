@@ -6,8 +6,8 @@
 
 use super::{bulk_member, reply_set};
 use crate::cmd::collection::{
-    distinct_positions, drop_if_empty, parse_signed_count, random_below, scan_cursor, set_of,
-    ScanOpts, EMPTY_SCAN,
+    count_out_of_range, distinct_positions, drop_if_empty, parse_signed_count, random_below,
+    scan_cursor, set_of, ScanOpts, EMPTY_SCAN, RANDOM_REPLY_MAX,
 };
 use crate::cmd::error::reply_error;
 use crate::cmd::{Args, CmdError};
@@ -91,6 +91,9 @@ pub fn srandmember(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         return reply.array(0);
     }
     if n < 0 || count == 1 {
+        if count as u64 > RANDOM_REPLY_MAX {
+            return reply_error(reply, &count_out_of_range());
+        }
         reply.array(count);
         for _ in 0..count {
             bulk_member(reply, set.at(random_below(size)));

@@ -85,3 +85,27 @@ fn pops_and_random_members() {
     assert_eq!(run(&mut ks, &["EXISTS", "s"]), ":0\r\n");
     assert_eq!(run(&mut ks, &["SPOP", "s"]), "$-1\r\n");
 }
+
+#[test]
+fn huge_negative_counts_are_refused_instead_of_exhausting_memory() {
+    let mut ks = keyspace(1_000);
+    run(&mut ks, &["SADD", "s", "1"]);
+    run(&mut ks, &["HSET", "h", "f", "v"]);
+    for line in [
+        &["SRANDMEMBER", "s", "-9223372036854775807"][..],
+        &["HRANDFIELD", "h", "-9223372036854775807"],
+        &["HRANDFIELD", "h", "-4611686018427387903", "WITHVALUES"],
+    ] {
+        assert_eq!(
+            run(&mut ks, line),
+            "-ERR value is out of range\r\n",
+            "{line:?}"
+        );
+    }
+    assert_eq!(
+        run(&mut ks, &["SRANDMEMBER", "s", "-3"])
+            .matches('$')
+            .count(),
+        3
+    );
+}
