@@ -2,18 +2,13 @@
 //!
 //! Synchronous; owned by the data core that owns the key. A hash starts as `listpack`: a
 //! short vector in insertion order, searched linearly (what redis-server's listpack does, and
-//! the order HGETALL shows). It becomes `hashtable` for good once it holds more than
-//! [`LISTPACK_ENTRIES`] fields or a field or value longer than [`LISTPACK_VALUE`] bytes,
-//! redis-server's default `hash-max-listpack-entries` / `-value`. Both encodings store a field
-//! and its value packed in one allocation ([`Pair`]); the big one indexes them with a
-//! [`Dense`] table.
+//! the order HGETALL shows). It becomes `hashtable` for good once it holds more fields than
+//! `hash-max-listpack-entries` or a field or value longer than `hash-max-listpack-value`
+//! bytes ([`Limits`]). Both encodings store a field and its value packed in one allocation
+//! ([`Pair`]); the big one indexes them with a [`Dense`] table.
 
 use super::dense::{Dense, Element};
-
-/// redis-server's default `hash-max-listpack-entries`.
-pub const LISTPACK_ENTRIES: usize = 512;
-/// redis-server's default `hash-max-listpack-value`.
-pub const LISTPACK_VALUE: usize = 64;
+use super::limits::Limits;
 
 /// A field and its value in one allocation: a LEB128 field length, the field, the value.
 #[derive(Clone, PartialEq)]
@@ -130,16 +125,16 @@ impl Hash {
 
     /// Converts to `hashtable` when storing `field` = `value` would exceed the listpack
     /// value limit (checked before the write, as redis-server does).
-    pub fn prepare_for(&mut self, field: &[u8], value: &[u8]) {
-        if field.len() > LISTPACK_VALUE || value.len() > LISTPACK_VALUE {
+    pub fn prepare_for(&mut self, field: &[u8], value: &[u8], limits: &Limits) {
+        if field.len() > limits.hash_value || value.len() > limits.hash_value {
             self.convert();
         }
     }
 
     /// Stores `field` = `value`; true when the field is new. A listpack hash that grows past
-    /// [`LISTPACK_ENTRIES`] becomes a hashtable.
-    pub fn set(&mut self, field: &[u8], value: &[u8]) -> bool {
-        self.prepare_for(field, value);
+    /// the entries limit becomes a hashtable.
+    pub fn set(&mut self, field: &[u8], value: &[u8], limits: &Limits) -> bool {
+        self.prepare_for(field, value, limits);
         let pair = Pair::new(field, value);
         let new = match self {
             Hash::Small(v) => match v.iter_mut().find(|p| p.field() == field) {
@@ -154,7 +149,7 @@ impl Hash {
             },
             Hash::Big(t) => t.insert(pair).is_none(),
         };
-        if self.len() > LISTPACK_ENTRIES {
+        if self.len() > limits.hash_entries {
             self.convert();
         }
         new
@@ -215,6 +210,9 @@ impl Hash {
 mod tests {
     use super::*;
 
+    const LISTPACK_ENTRIES: usize = 512;
+    const LISTPACK_VALUE: usize = 64;
+
     #[test]
     fn pairs_pack_field_and_value() {
         for flen in [0usize, 1, 127, 128, 300, 20000] {
@@ -228,18 +226,18 @@ mod tests {
     #[test]
     fn listpack_keeps_insertion_order_then_converts() {
         let mut h = Hash::default();
-        assert!(h.set(b"b", b"1"));
-        assert!(h.set(b"a", b"2"));
-        assert!(!h.set(b"b", b"3"));
+        assert!(h.set(b"b", b"1", &Limits::default()));
+        assert!(h.set(b"a", b"2", &Limits::default()));
+        assert!(!h.set(b"b", b"3", &Limits::default()));
         let fields: Vec<&[u8]> = h.iter().map(Pair::field).collect();
         assert_eq!(fields, [&b"b"[..], b"a"]);
         assert_eq!(h.get(b"b"), Some(&b"3"[..]));
         assert_eq!(h.encoding(), "listpack");
         for i in 0..LISTPACK_ENTRIES - 2 {
-            h.set(i.to_string().as_bytes(), b"x");
+            h.set(i.to_string().as_bytes(), b"x", &Limits::default());
         }
         assert_eq!((h.len(), h.encoding()), (LISTPACK_ENTRIES, "listpack"));
-        h.set(b"one more", b"x");
+        h.set(b"one more", b"x", &Limits::default());
         assert_eq!(h.encoding(), "hashtable");
         assert!(h.remove(b"a"));
         assert!(!h.remove(b"a"));
@@ -250,9 +248,9 @@ mod tests {
     #[test]
     fn long_values_convert_at_once() {
         let mut h = Hash::default();
-        h.set(b"f", &[b'v'; LISTPACK_VALUE]);
+        h.set(b"f", &[b'v'; LISTPACK_VALUE], &Limits::default());
         assert_eq!(h.encoding(), "listpack");
-        h.set(b"g", &[b'v'; LISTPACK_VALUE + 1]);
+        h.set(b"g", &[b'v'; LISTPACK_VALUE + 1], &Limits::default());
         assert_eq!(h.encoding(), "hashtable");
         assert_eq!(h.get(b"f").map(<[u8]>::len), Some(LISTPACK_VALUE));
     }

@@ -11,6 +11,7 @@
 use hashbrown::HashMap;
 
 use super::key::Key;
+use super::limits::Limits;
 use super::value::Value;
 use crate::topology::{key_slot, SlotId, SLOT_COUNT};
 
@@ -76,6 +77,8 @@ pub struct Keyspace {
     pub now_ms: i64,
     /// When set, reads do not update access times (CLIENT NO-TOUCH).
     pub no_touch: bool,
+    /// When small hashes and sets take their big encodings.
+    pub limits: Limits,
 }
 
 impl Keyspace {
@@ -100,6 +103,7 @@ impl Keyspace {
             nshards,
             now_ms: crate::clock::unix_ms(),
             no_touch: false,
+            limits: Limits::default(),
         }
     }
 

@@ -7,6 +7,7 @@ pub mod dense;
 pub mod hash;
 pub mod key;
 pub mod keyspace;
+pub mod limits;
 pub mod list;
 pub mod set;
 pub mod value;

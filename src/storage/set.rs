@@ -2,16 +2,13 @@
 //!
 //! Synchronous; owned by the data core that owns the key. A set holding only integers (as
 //! Redis's `string2ll` reads them) is an `intset`: a sorted vector, which is also the order
-//! SMEMBERS shows. Adding a non-integer or growing past [`INTSET_ENTRIES`] members
-//! (redis-server's default `set-max-intset-entries`) makes it a `hashtable` for good, held in
-//! a [`Dense`] table of boxed members.
+//! SMEMBERS shows. Adding a non-integer or growing past `set-max-intset-entries` members
+//! ([`Limits`]) makes it a `hashtable` for good, held in a [`Dense`] table of boxed members.
 
 use super::dense::Dense;
+use super::limits::Limits;
 use crate::protocol::number::parse_i64;
 use crate::protocol::reply::fmt_i64;
-
-/// redis-server's default `set-max-intset-entries`.
-pub const INTSET_ENTRIES: usize = 512;
 
 /// A set value.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,7 +86,7 @@ impl Set {
     }
 
     /// Adds `member`; true when it is new.
-    pub fn add(&mut self, member: &[u8]) -> bool {
+    pub fn add(&mut self, member: &[u8], limits: &Limits) -> bool {
         if let Set::Ints(v) = self {
             match parse_i64(member) {
                 Some(n) => {
@@ -97,7 +94,7 @@ impl Set {
                         return false;
                     };
                     v.insert(at, n);
-                    if v.len() > INTSET_ENTRIES {
+                    if v.len() > limits.set_intset_entries {
                         self.convert();
                     }
                     return true;
@@ -180,6 +177,8 @@ impl Set {
 mod tests {
     use super::*;
 
+    const INTSET_ENTRIES: usize = 512;
+
     fn members(s: &Set) -> Vec<Vec<u8>> {
         s.iter().map(|m| m.to_vec()).collect()
     }
@@ -188,12 +187,12 @@ mod tests {
     fn intset_is_sorted_and_converts_on_a_string() {
         let mut s = Set::default();
         for m in ["5", "-3", "10", "5"] {
-            s.add(m.as_bytes());
+            s.add(m.as_bytes(), &Limits::default());
         }
         assert_eq!(s.encoding(), "intset");
         assert_eq!(members(&s), [b"-3".to_vec(), b"5".to_vec(), b"10".to_vec()]);
         assert!(!s.contains(b"05"));
-        assert!(s.add(b"05"));
+        assert!(s.add(b"05", &Limits::default()));
         assert_eq!(s.encoding(), "hashtable");
         assert!(s.contains(b"5") && s.contains(b"05") && s.contains(b"-3"));
         assert!(s.remove(b"5"));
@@ -204,10 +203,10 @@ mod tests {
     fn intset_converts_past_its_limit() {
         let mut s = Set::default();
         for i in 0..INTSET_ENTRIES {
-            s.add(i.to_string().as_bytes());
+            s.add(i.to_string().as_bytes(), &Limits::default());
         }
         assert_eq!(s.encoding(), "intset");
-        s.add(b"100000");
+        s.add(b"100000", &Limits::default());
         assert_eq!(s.encoding(), "hashtable");
         assert_eq!(s.len(), INTSET_ENTRIES + 1);
         let popped = s.remove_at(0);

@@ -209,3 +209,35 @@ fn typed_hash_commands() {
     let err = con.get::<_, String>("user").expect_err("GET on a hash");
     assert_eq!(err.code(), Some("WRONGTYPE"));
 }
+
+/// The encoding limits follow CONFIG SET on every core, and the command line at start-up.
+#[test]
+fn encoding_limits_follow_the_configuration() {
+    let pair = Pair::start(&["--cores", "2", "--set-max-intset-entries", "3"]);
+    let mut c = pair.conns();
+    c.check_all(&[
+        "CONFIG SET hash-max-listpack-entries 2 hash-max-listpack-value 5",
+        "HSET a f 1 g 2",
+        "HSET b f 1 g 2",
+        "HSET c f 1 g 2",
+        "OBJECT ENCODING a",
+        "HSET a h 3",
+        "HSET b f 123456",
+        "HSET c long-field 1",
+        "OBJECT ENCODING a",
+        "OBJECT ENCODING b",
+        "OBJECT ENCODING c",
+        "SADD s 1 2 3",
+        "SADD t 1 2 3",
+        "OBJECT ENCODING s",
+        "SADD s 4",
+        "OBJECT ENCODING s",
+        "SUNIONSTORE u t",
+        "OBJECT ENCODING u",
+        "CONFIG SET set-max-intset-entries 10 hash-max-ziplist-entries 10",
+        "SUNIONSTORE u s",
+        "OBJECT ENCODING u",
+        "HSET d 1 1 2 2 3 3",
+        "OBJECT ENCODING d",
+    ]);
+}

@@ -61,13 +61,14 @@ fn set_pairs(ks: &mut Keyspace, args: Args, name: &str) -> CmdResult<i64> {
     if args.len() % 2 == 1 {
         return Err(CmdError::WrongArity(name.to_string()));
     }
+    let limits = ks.limits;
     let hash = hash_or_create(ks, args.get(1))?;
     for i in (2..args.len()).step_by(2) {
-        hash.prepare_for(args.get(i), args.get(i + 1));
+        hash.prepare_for(args.get(i), args.get(i + 1), &limits);
     }
     let mut added = 0;
     for i in (2..args.len()).step_by(2) {
-        added += hash.set(args.get(i), args.get(i + 1)) as i64;
+        added += hash.set(args.get(i), args.get(i + 1), &limits) as i64;
     }
     Ok(added)
 }
@@ -87,6 +88,7 @@ fn hmset(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
 }
 
 fn hsetnx(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
+    let limits = ks.limits;
     let hash = match hash_or_create(ks, args.get(1)) {
         Ok(h) => h,
         Err(e) => return reply_error(reply, &e),
@@ -94,7 +96,7 @@ fn hsetnx(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     if hash.contains(args.get(2)) {
         reply.int(0);
     } else {
-        hash.set(args.get(2), args.get(3));
+        hash.set(args.get(2), args.get(3), &limits);
         reply.int(1);
     }
 }
@@ -236,6 +238,7 @@ fn hincrby(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     let Some(incr) = parse_i64(args.get(3)) else {
         return reply_error(reply, &CmdError::NotInteger);
     };
+    let limits = ks.limits;
     let hash = match hash_or_create(ks, args.get(1)) {
         Ok(h) => h,
         Err(e) => return reply_error(reply, &e),
@@ -254,7 +257,11 @@ fn hincrby(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         return reply_error(reply, &CmdError::Overflow);
     };
     let mut buf = [0u8; 20];
-    hash.set(field, crate::protocol::reply::fmt_i64(sum, &mut buf));
+    hash.set(
+        field,
+        crate::protocol::reply::fmt_i64(sum, &mut buf),
+        &limits,
+    );
     reply.int(sum);
 }
 
@@ -266,6 +273,7 @@ fn hincrbyfloat(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         }
         Some(x) => x,
     };
+    let limits = ks.limits;
     let hash = match hash_or_create(ks, args.get(1)) {
         Ok(h) => h,
         Err(e) => return reply_error(reply, &e),
@@ -282,6 +290,6 @@ fn hincrbyfloat(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         return reply_error(reply, &CmdError::NanOrInfinity);
     };
     let text = sum.to_human();
-    hash.set(field, &text);
+    hash.set(field, &text, &limits);
     reply.bulk(&text);
 }

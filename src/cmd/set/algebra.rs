@@ -57,6 +57,7 @@ fn inter(ks: &mut Keyspace, keys: &[&[u8]], out: Out, reply: &mut Reply) {
     if let Err(e) = check_sets(ks, keys) {
         return reply_error(reply, &e);
     }
+    let limits = ks.limits;
     let result = {
         let found: Vec<Option<&Set>> = keys.iter().map(|k| peek_set(ks, k)).collect();
         if found.iter().any(Option::is_none) {
@@ -84,7 +85,7 @@ fn inter(ks: &mut Keyspace, keys: &[&[u8]], out: Out, reply: &mut Reply) {
                 Out::Store(_) => {
                     let mut result = Set::default();
                     for m in common {
-                        m.with_bytes(|b| result.add(b));
+                        m.with_bytes(|b| result.add(b, &limits));
                     }
                     Some(result)
                 }
@@ -109,6 +110,7 @@ fn union_or_diff(
     if let Err(e) = check_sets(ks, keys) {
         return reply_error(reply, &e);
     }
+    let limits = ks.limits;
     let mut result = Set::default();
     {
         let sets: Vec<Option<&Set>> = keys.iter().map(|k| peek_set(ks, k)).collect();
@@ -116,13 +118,13 @@ fn union_or_diff(
             if let Some(first) = sets[0] {
                 for m in first.iter() {
                     if !sets[1..].iter().flatten().any(|s| s.contains_member(m)) {
-                        m.with_bytes(|b| result.add(b));
+                        m.with_bytes(|b| result.add(b, &limits));
                     }
                 }
             }
         } else {
             for m in sets.iter().flatten().flat_map(|s| s.iter()) {
-                m.with_bytes(|b| result.add(b));
+                m.with_bytes(|b| result.add(b, &limits));
             }
         }
     }
@@ -196,6 +198,7 @@ pub fn sintercard(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
 
 pub fn smove(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     let (src, dst, member) = (args.get(1), args.get(2), args.get(3));
+    let limits = ks.limits;
     let src_kind = ks.get(src).map(|e| matches!(e.value, Value::Set(_)));
     let dst_kind = ks.get(dst).map(|e| matches!(e.value, Value::Set(_)));
     match (src_kind, dst_kind) {
@@ -218,6 +221,6 @@ pub fn smove(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         .ok()
         .flatten()
         .expect("created above")
-        .add(member);
+        .add(member, &limits);
     reply.int(1);
 }

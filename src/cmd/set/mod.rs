@@ -142,6 +142,7 @@ fn reply_set(reply: &mut Reply, set: &Set) {
 
 fn sadd(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     let key = args.get(1);
+    let limits = ks.limits;
     let set = match set_of(ks, key) {
         Err(e) => return reply_error(reply, &e),
         Ok(Some(set)) => set,
@@ -150,7 +151,7 @@ fn sadd(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
             set_of(ks, key).ok().flatten().expect("just created")
         }
     };
-    let added = args.iter().skip(2).filter(|m| set.add(m)).count();
+    let added = args.iter().skip(2).filter(|m| set.add(m, &limits)).count();
     reply.int(added as i64);
 }
 
