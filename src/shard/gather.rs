@@ -2,12 +2,14 @@
 //! live on several data cores (standalone mode).
 //!
 //! Runs on the core of the connection that received the command. Under one cross-core
-//! transaction ([`Txn`]) it copies the entries of every key into a private scratch keyspace,
-//! runs the command's ordinary synchronous handler there, and writes back each key whose
-//! entry changed (stored, replaced or deleted) to the core that owns it. Because the gates of
+//! transaction ([`Txn`]) it copies the entries of every key into this core's scratch keyspace
+//! (private to the core, emptied after each command), runs the command's ordinary synchronous
+//! handler there, and writes back each key whose entry changed (stored, replaced or deleted)
+//! to the core that owns it. Because the gates of
 //! all involved cores are held throughout, no client sees a half-applied SMOVE or *STORE, and
 //! reads see one consistent snapshot. Each handler exists once, whatever the key placement.
 
+use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
@@ -21,6 +23,12 @@ use super::txn::Txn;
 
 /// A key's entry as moved between cores: value and expiry time.
 type Snapshot = Option<(Value, i64)>;
+
+thread_local! {
+    /// This core's scratch keyspace, kept empty between commands (building one allocates a
+    /// table per slot).
+    static SCRATCH: RefCell<Option<Keyspace>> = const { RefCell::new(None) };
+}
 
 /// Runs `cmd` over keys spread across cores, appending its reply to `out`.
 pub async fn run(
@@ -40,9 +48,6 @@ pub async fn run(
     let cores: Vec<usize> = keys.iter().map(|k| ctx.core_of_key(k)).collect();
     let txn = Txn::begin(ctx, cores.clone()).await;
 
-    let mut scratch = Keyspace::new(0, 1, 1);
-    scratch.now_ms = clock::unix_ms();
-    scratch.no_touch = no_touch;
     let mut before: Vec<Snapshot> = Vec::with_capacity(keys.len());
     for (key, &core) in keys.iter().zip(&cores) {
         let k = key.clone();
@@ -53,20 +58,37 @@ pub async fn run(
                 ks.get(&k).map(|e| (e.value.clone(), e.expire_at()))
             })
             .await;
-        if let Some((value, expire_at)) = &entry {
-            scratch.insert(key, value.clone(), *expire_at);
-        }
         before.push(entry);
     }
-
-    let start = out.buf.len();
-    let ran = catch_unwind(AssertUnwindSafe(|| handler(&mut scratch, args, out)));
-    if ran.is_err() {
-        out.buf.truncate(start);
-        out.error("ERR internal error while executing the command");
-    } else {
-        for ((key, &core), old) in keys.into_iter().zip(&cores).zip(before) {
-            let new: Snapshot = scratch.peek(&key).map(|e| (e.value.clone(), e.expire_at()));
+    let after = SCRATCH.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let scratch = slot.get_or_insert_with(|| Keyspace::new(0, 1, 1));
+        scratch.now_ms = clock::unix_ms();
+        scratch.no_touch = no_touch;
+        scratch.limits = ctx.ks.borrow().limits;
+        for (key, entry) in keys.iter().zip(&before) {
+            if let Some((value, expire_at)) = entry {
+                scratch.insert(key, value.clone(), *expire_at);
+            }
+        }
+        let start = out.buf.len();
+        let ran = catch_unwind(AssertUnwindSafe(|| handler(scratch, args, out)));
+        let after: Option<Vec<Snapshot>> = ran.is_ok().then(|| {
+            keys.iter()
+                .map(|key| scratch.peek(key).map(|e| (e.value.clone(), e.expire_at())))
+                .collect()
+        });
+        if after.is_none() {
+            out.buf.truncate(start);
+            out.error("ERR internal error while executing the command");
+        }
+        for key in &keys {
+            scratch.remove(key);
+        }
+        after
+    });
+    if let Some(after) = after {
+        for (((key, &core), old), new) in keys.into_iter().zip(&cores).zip(before).zip(after) {
             if new == old {
                 continue;
             }
