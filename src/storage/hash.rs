@@ -2,10 +2,10 @@
 //!
 //! Synchronous; owned by the data core that owns the key. A hash starts as `listpack`: a
 //! short vector in insertion order, searched linearly (what redis-server's listpack does, and
-//! the order HGETALL shows). It becomes `hashtable` for good once it holds more fields than
+//! the order HGETALL shows), packed in one buffer ([`Listpack`]). It becomes `hashtable` for good once it holds more fields than
 //! `hash-max-listpack-entries` or a field or value longer than `hash-max-listpack-value`
-//! bytes ([`Limits`]). Both encodings store a field and its value packed in one allocation
-//! ([`Pair`]); the big one indexes them with a [`Dense`] table.
+//! bytes ([`Limits`]); then each field and its value share one allocation ([`Pair`]),
+//! indexed by a [`Dense`] table.
 
 use super::dense::{Dense, Element};
 use super::limits::Limits;
@@ -67,11 +67,136 @@ impl Element for Pair {
     }
 }
 
+/// A field and its value, borrowed.
+pub type FieldValue<'a> = (&'a [u8], &'a [u8]);
+
+/// Appends `n` as LEB128.
+fn put_len(buf: &mut Vec<u8>, mut n: usize) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            buf.push(byte);
+            return;
+        }
+        buf.push(byte | 0x80);
+    }
+}
+
+/// Reads a LEB128 length at `at`: `(length, position after it)`.
+fn get_len(buf: &[u8], mut at: usize) -> (usize, usize) {
+    let mut n = 0usize;
+    let mut shift = 0;
+    loop {
+        let b = buf[at];
+        at += 1;
+        n |= ((b & 0x7f) as usize) << shift;
+        if b & 0x80 == 0 {
+            return (n, at);
+        }
+        shift += 7;
+    }
+}
+
+/// A `listpack` hash: fields and values back to back in one buffer, each behind its LEB128
+/// length, in insertion order. Two or three bytes of overhead per field, like redis-server's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Listpack {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+/// One entry of a [`Listpack`]: where it starts and ends, and its field and value.
+struct Found<'a> {
+    start: usize,
+    end: usize,
+    value: &'a [u8],
+}
+
+impl Listpack {
+    /// Every `(field, value)`, in order.
+    pub fn iter(&self) -> ListpackIter<'_> {
+        ListpackIter {
+            buf: &self.buf,
+            at: 0,
+        }
+    }
+
+    fn find(&self, field: &[u8]) -> Option<Found<'_>> {
+        let mut at = 0;
+        while at < self.buf.len() {
+            let start = at;
+            let (flen, f) = get_len(&self.buf, at);
+            let (vlen, v) = get_len(&self.buf, f + flen);
+            at = v + vlen;
+            if &self.buf[f..f + flen] == field {
+                return Some(Found {
+                    start,
+                    end: at,
+                    value: &self.buf[v..at],
+                });
+            }
+        }
+        None
+    }
+
+    /// Stores `field` = `value`, in place when the field exists; true when it is new.
+    fn set(&mut self, field: &[u8], value: &[u8]) -> bool {
+        let mut entry = Vec::with_capacity(field.len() + value.len() + 4);
+        put_len(&mut entry, field.len());
+        entry.extend_from_slice(field);
+        put_len(&mut entry, value.len());
+        entry.extend_from_slice(value);
+        match self.find(field).map(|f| (f.start, f.end)) {
+            Some((start, end)) => {
+                self.buf.splice(start..end, entry);
+                false
+            }
+            None => {
+                self.buf.extend_from_slice(&entry);
+                self.len += 1;
+                true
+            }
+        }
+    }
+
+    fn remove(&mut self, field: &[u8]) -> bool {
+        match self.find(field).map(|f| (f.start, f.end)) {
+            Some((start, end)) => {
+                self.buf.drain(start..end);
+                self.len -= 1;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Iterator over a [`Listpack`]'s `(field, value)` pairs.
+pub struct ListpackIter<'a> {
+    buf: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Iterator for ListpackIter<'a> {
+    type Item = FieldValue<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.at >= self.buf.len() {
+            return None;
+        }
+        let (flen, f) = get_len(self.buf, self.at);
+        let (vlen, v) = get_len(self.buf, f + flen);
+        self.at = v + vlen;
+        Some((&self.buf[f..f + flen], &self.buf[v..v + vlen]))
+    }
+}
+
 /// A hash value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Hash {
     /// `listpack`: insertion order, linear search.
-    Small(Vec<Pair>),
+    Small(Listpack),
     /// `hashtable`.
     Big(Dense<Pair>),
 }
@@ -89,14 +214,45 @@ impl std::fmt::Debug for Pair {
 
 impl Default for Hash {
     fn default() -> Self {
-        Hash::Small(Vec::new())
+        Hash::Small(Listpack::default())
+    }
+}
+
+/// Positional access for random picks: O(1) per pick on either encoding (a listpack's pairs
+/// are located once).
+pub enum Picker<'a> {
+    Small(Vec<FieldValue<'a>>),
+    Big(&'a Dense<Pair>),
+}
+
+impl<'a> Picker<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Picker::Small(v) => v.len(),
+            Picker::Big(t) => t.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The pair at `pos` (`pos < len`).
+    pub fn at(&self, pos: usize) -> FieldValue<'a> {
+        match self {
+            Picker::Small(v) => v[pos],
+            Picker::Big(t) => {
+                let p = t.at(pos);
+                (p.field(), p.value())
+            }
+        }
     }
 }
 
 impl Hash {
     pub fn len(&self) -> usize {
         match self {
-            Hash::Small(v) => v.len(),
+            Hash::Small(l) => l.len,
             Hash::Big(t) => t.len(),
         }
     }
@@ -114,7 +270,7 @@ impl Hash {
 
     pub fn get(&self, field: &[u8]) -> Option<&[u8]> {
         match self {
-            Hash::Small(v) => v.iter().find(|p| p.field() == field).map(Pair::value),
+            Hash::Small(l) => l.find(field).map(|f| f.value),
             Hash::Big(t) => t.get(field).map(Pair::value),
         }
     }
@@ -135,19 +291,9 @@ impl Hash {
     /// the entries limit becomes a hashtable.
     pub fn set(&mut self, field: &[u8], value: &[u8], limits: &Limits) -> bool {
         self.prepare_for(field, value, limits);
-        let pair = Pair::new(field, value);
         let new = match self {
-            Hash::Small(v) => match v.iter_mut().find(|p| p.field() == field) {
-                Some(p) => {
-                    *p = pair;
-                    false
-                }
-                None => {
-                    v.push(pair);
-                    true
-                }
-            },
-            Hash::Big(t) => t.insert(pair).is_none(),
+            Hash::Small(l) => l.set(field, value),
+            Hash::Big(t) => t.insert(Pair::new(field, value)).is_none(),
         };
         if self.len() > limits.hash_entries {
             self.convert();
@@ -158,51 +304,43 @@ impl Hash {
     /// Removes `field`; true when it was present.
     pub fn remove(&mut self, field: &[u8]) -> bool {
         match self {
-            Hash::Small(v) => match v.iter().position(|p| p.field() == field) {
-                Some(i) => {
-                    v.remove(i);
-                    true
-                }
-                None => false,
-            },
+            Hash::Small(l) => l.remove(field),
             Hash::Big(t) => t.remove(field).is_some(),
         }
     }
 
     fn convert(&mut self) {
-        if let Hash::Small(v) = self {
-            let mut t = Dense::with_capacity(v.len());
-            for p in v.drain(..) {
-                t.insert(p);
+        if let Hash::Small(l) = self {
+            let mut t = Dense::with_capacity(l.len);
+            for (field, value) in l.iter() {
+                t.insert(Pair::new(field, value));
             }
             *self = Hash::Big(t);
         }
     }
 
-    /// The pair at position `pos` (`pos < len`), for random picks.
-    pub fn at(&self, pos: usize) -> &Pair {
+    /// Positional access for random picks.
+    pub fn picker(&self) -> Picker<'_> {
         match self {
-            Hash::Small(v) => &v[pos],
-            Hash::Big(t) => t.at(pos),
+            Hash::Small(l) => Picker::Small(l.iter().collect()),
+            Hash::Big(t) => Picker::Big(t),
         }
     }
 
-    /// Every pair, in the encoding's order.
-    pub fn iter(&self) -> Box<dyn Iterator<Item = &Pair> + '_> {
+    /// Every `(field, value)`, in the encoding's order.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = FieldValue<'_>> + '_> {
         match self {
-            Hash::Small(v) => Box::new(v.iter()),
-            Hash::Big(t) => Box::new(t.iter()),
+            Hash::Small(l) => Box::new(l.iter()),
+            Hash::Big(t) => Box::new(t.iter().map(|p| (p.field(), p.value()))),
         }
     }
 
     /// Approximate heap bytes.
     pub fn heap_size(&self) -> usize {
-        let contents: usize = self.iter().map(Pair::bytes).sum();
-        contents
-            + match self {
-                Hash::Small(v) => v.capacity() * std::mem::size_of::<Pair>(),
-                Hash::Big(t) => t.table_bytes(),
-            }
+        match self {
+            Hash::Small(l) => l.buf.capacity(),
+            Hash::Big(t) => t.table_bytes() + t.iter().map(Pair::bytes).sum::<usize>(),
+        }
     }
 }
 
@@ -229,7 +367,7 @@ mod tests {
         assert!(h.set(b"b", b"1", &Limits::default()));
         assert!(h.set(b"a", b"2", &Limits::default()));
         assert!(!h.set(b"b", b"3", &Limits::default()));
-        let fields: Vec<&[u8]> = h.iter().map(Pair::field).collect();
+        let fields: Vec<&[u8]> = h.iter().map(|(f, _)| f).collect();
         assert_eq!(fields, [&b"b"[..], b"a"]);
         assert_eq!(h.get(b"b"), Some(&b"3"[..]));
         assert_eq!(h.encoding(), "listpack");
@@ -253,5 +391,31 @@ mod tests {
         h.set(b"g", &[b'v'; LISTPACK_VALUE + 1], &Limits::default());
         assert_eq!(h.encoding(), "hashtable");
         assert_eq!(h.get(b"f").map(<[u8]>::len), Some(LISTPACK_VALUE));
+    }
+
+    #[test]
+    fn listpack_edits_in_place_with_any_lengths() {
+        let mut l = Listpack::default();
+        let long = vec![b'x'; 300];
+        assert!(l.set(b"a", b"1"));
+        assert!(l.set(&long, b""));
+        assert!(l.set(b"c", &long));
+        assert!(!l.set(b"a", b"a much longer value"));
+        assert!(!l.set(&long, b"v"));
+        let pairs: Vec<FieldValue> = l.iter().collect();
+        assert_eq!(
+            pairs,
+            [
+                (&b"a"[..], &b"a much longer value"[..]),
+                (&long[..], &b"v"[..]),
+                (&b"c"[..], &long[..])
+            ]
+        );
+        assert!(l.remove(&long));
+        assert!(!l.remove(b"zz"));
+        assert_eq!(l.len, 2);
+        assert_eq!(l.find(b"c").map(|f| f.value.len()), Some(300));
+        assert!(l.remove(b"a") && l.remove(b"c"));
+        assert!(l.buf.is_empty() && l.len == 0);
     }
 }

@@ -196,8 +196,8 @@ fn hkeys(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         |r| r.array(0),
         |h, r| {
             r.array(h.len());
-            for p in h.iter() {
-                r.bulk(p.field());
+            for (field, _) in h.iter() {
+                r.bulk(field);
             }
         },
     );
@@ -211,8 +211,8 @@ fn hvals(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         |r| r.array(0),
         |h, r| {
             r.array(h.len());
-            for p in h.iter() {
-                r.bulk(p.value());
+            for (_, value) in h.iter() {
+                r.bulk(value);
             }
         },
     );
@@ -226,9 +226,9 @@ fn hgetall(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         |r| r.map(0),
         |h, r| {
             r.map(h.len());
-            for p in h.iter() {
-                r.bulk(p.field());
-                r.bulk(p.value());
+            for (field, value) in h.iter() {
+                r.bulk(field);
+                r.bulk(value);
             }
         },
     );

@@ -12,16 +12,16 @@ use crate::cmd::error::reply_error;
 use crate::cmd::{Args, CmdError};
 use crate::protocol::Reply;
 use crate::storage::dense::scan_step;
-use crate::storage::hash::{Hash, Pair};
+use crate::storage::hash::{FieldValue, Hash};
 use crate::storage::Keyspace;
 
-fn write_pair(reply: &mut Reply, p: &Pair, with_values: bool) {
+fn write_pair(reply: &mut Reply, (field, value): FieldValue, with_values: bool) {
     if with_values && reply.resp3() {
         reply.array(2);
     }
-    reply.bulk(p.field());
+    reply.bulk(field);
     if with_values {
-        reply.bulk(p.value());
+        reply.bulk(value);
     }
 }
 
@@ -38,7 +38,7 @@ pub fn hrandfield(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         return match hash_of(ks, args.get(1)) {
             Err(e) => reply_error(reply, &e),
             Ok(None) => reply.null(),
-            Ok(Some(h)) => reply.bulk(h.at(random_below(h.len())).field()),
+            Ok(Some(h)) => reply.bulk(h.picker().at(random_below(h.len())).0),
         };
     }
     let n = match parse_signed_count(args.get(2)) {
@@ -64,13 +64,14 @@ pub fn hrandfield(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         return reply.array(0);
     }
     let size = hash.len();
+    let picker = hash.picker();
     if n < 0 || count == 1 {
         if count as u64 > RANDOM_REPLY_MAX {
             return reply_error(reply, &count_out_of_range());
         }
         header(reply, count, with_values);
         for _ in 0..count {
-            write_pair(reply, hash.at(random_below(size)), with_values);
+            write_pair(reply, picker.at(random_below(size)), with_values);
         }
     } else if count >= size {
         header(reply, size, with_values);
@@ -80,7 +81,7 @@ pub fn hrandfield(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     } else {
         header(reply, count, with_values);
         for pos in distinct_positions(size, count) {
-            write_pair(reply, hash.at(pos), with_values);
+            write_pair(reply, picker.at(pos), with_values);
         }
     }
 }
@@ -99,23 +100,24 @@ pub fn hscan(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         Ok(o) => o,
         Err(e) => return reply_error(reply, &e),
     };
-    let (positions, next): (Vec<usize>, u64) = match hash {
-        Hash::Small(_) => ((0..hash.len()).collect(), 0),
+    let (found, next): (Vec<FieldValue>, u64) = match hash {
+        Hash::Small(_) => (hash.iter().filter(|(f, _)| opts.matches(f)).collect(), 0),
         Hash::Big(_) => {
             let (range, next) = scan_step(hash.len(), cursor, opts.count);
-            (range.rev().collect(), next)
+            let picker = hash.picker();
+            let found = range
+                .rev()
+                .map(|pos| picker.at(pos))
+                .filter(|(f, _)| opts.matches(f))
+                .collect();
+            (found, next)
         }
     };
-    let found: Vec<&Pair> = positions
-        .into_iter()
-        .map(|pos| hash.at(pos))
-        .filter(|p| opts.matches(p.field()))
-        .collect();
     reply.array(2);
     reply.bulk(next.to_string().as_bytes());
     reply.array(found.len() * 2);
-    for p in found {
-        reply.bulk(p.field());
-        reply.bulk(p.value());
+    for (field, value) in found {
+        reply.bulk(field);
+        reply.bulk(value);
     }
 }
