@@ -153,6 +153,9 @@ impl Listpack {
                 false
             }
             None => {
+                // Grow by exactly the entry, as redis-server's listpack does: a small hash
+                // should not carry a doubled buffer.
+                self.buf.reserve_exact(entry.len());
                 self.buf.extend_from_slice(&entry);
                 self.len += 1;
                 true
@@ -165,6 +168,9 @@ impl Listpack {
             Some((start, end)) => {
                 self.buf.drain(start..end);
                 self.len -= 1;
+                if self.buf.capacity() > 2 * self.buf.len() + 64 {
+                    self.buf.shrink_to_fit();
+                }
                 true
             }
             None => false,
@@ -197,8 +203,8 @@ impl<'a> Iterator for ListpackIter<'a> {
 pub enum Hash {
     /// `listpack`: insertion order, linear search.
     Small(Listpack),
-    /// `hashtable`.
-    Big(Dense<Pair>),
+    /// `hashtable`, boxed so that the common small hash stays small.
+    Big(Box<Dense<Pair>>),
 }
 
 impl std::fmt::Debug for Pair {
@@ -315,7 +321,7 @@ impl Hash {
             for (field, value) in l.iter() {
                 t.insert(Pair::new(field, value));
             }
-            *self = Hash::Big(t);
+            *self = Hash::Big(Box::new(t));
         }
     }
 
@@ -323,7 +329,7 @@ impl Hash {
     pub fn picker(&self) -> Picker<'_> {
         match self {
             Hash::Small(l) => Picker::Small(l.iter().collect()),
-            Hash::Big(t) => Picker::Big(t),
+            Hash::Big(t) => Picker::Big(t.as_ref()),
         }
     }
 

@@ -15,8 +15,8 @@ use crate::protocol::reply::fmt_i64;
 pub enum Set {
     /// `intset`: sorted integers.
     Ints(Vec<i64>),
-    /// `hashtable`.
-    Big(Dense<Box<[u8]>>),
+    /// `hashtable`, boxed so that the common small set stays small.
+    Big(Box<Dense<Box<[u8]>>>),
 }
 
 /// One member as iteration yields it.
@@ -136,7 +136,7 @@ impl Set {
                 let mut buf = [0u8; 20];
                 t.insert(fmt_i64(*n, &mut buf).into());
             }
-            *self = Set::Big(t);
+            *self = Set::Big(Box::new(t));
         }
     }
 
