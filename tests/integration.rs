@@ -14,8 +14,10 @@
 //!
 //! - `harness`: spawning servers, paired connections.
 //! - `resp`: raw connections reading exactly one RESP2/RESP3 reply; a reply decoder.
-//! - `gen`, `differential`: seeded random command streams compared against the oracle.
-//! - `strings`, `keyspace`: targeted differential checks per command family.
+//! - `gen`, `gen_collections`, `differential`: seeded random command streams compared against
+//!   the oracle.
+//! - `strings`, `keyspace`, `hash`, `set`, `list`: targeted differential checks per command
+//!   family (the collection ones also through the `redis` crate and across two data cores).
 //! - `protocol`: malformed input, inline commands, pipelining, partial writes, RESP3.
 //! - `auth`: `--requirepass`, NOAUTH/WRONGPASS, unauthenticated framing limits.
 //! - `atomicity`: cross-core MSET/RENAME are never observed half-applied.
@@ -32,10 +34,14 @@ mod integration {
     pub mod connection;
     pub mod differential;
     pub mod gen;
+    pub mod gen_collections;
     pub mod harness;
+    pub mod hash;
     pub mod keyspace;
+    pub mod list;
     pub mod protocol;
     pub mod redis_cli;
     pub mod resp;
+    pub mod set;
     pub mod strings;
 }

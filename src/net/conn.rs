@@ -350,7 +350,7 @@ async fn dispatch(
             }
             let mut target: Option<usize> = None;
             let mut spans_cores = false;
-            cmd.keys.for_each(args.len(), |i| {
+            cmd::for_each_key(cmd, args, |i| {
                 let core = ctx.core_of_key(args.get(i));
                 match target {
                     None => target = Some(core),

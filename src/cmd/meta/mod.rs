@@ -24,9 +24,12 @@ mod args;
 mod cluster;
 mod command;
 mod connection;
+mod hash;
 mod keys;
 mod keyspace;
+mod list;
 mod server;
+mod set;
 mod string;
 mod table;
 

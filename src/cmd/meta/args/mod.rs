@@ -5,8 +5,11 @@
 
 pub mod cluster;
 pub mod connection;
+pub mod hash;
 pub mod keyspace;
+pub mod list;
 pub mod server;
+pub mod set;
 pub mod string;
 
 /// One argument of a command, possibly a group (`oneof` / `block`) of further arguments.
