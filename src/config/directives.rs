@@ -175,7 +175,7 @@ table! {
     "shards", Int { min: 0, max: 1024 }, "0", Immutable, Applied, Solikv,
         "Internal shards (0 = one per data core)";
     "cores", Int { min: 0, max: 1024 }, "0", Immutable, Applied, Solikv,
-        "Data cores (0 = every available CPU)";
+        "Data cores (0 = every available CPU but one, at least one)";
     "pin", Bool, "yes", Immutable, Applied, Solikv,
         "Pin each data core to its own CPU";
     "acl-pubsub-default", Enum(&["allchannels", "resetchannels"]), "resetchannels", Mutable, Ignored, Acl,

@@ -34,6 +34,8 @@ const LONG_IDLE_WAIT_MS: i32 = 10;
 const LONG_IDLE_CYCLES: u32 = 100;
 /// How far away the timer is that makes glommio run its reactor between two driver cycles.
 const REACTOR_PASS: Duration = Duration::from_micros(1);
+/// Busy cycles between two reactor passes, at most.
+const PASS_EVERY: u32 = 8;
 /// Events taken from epoll per call.
 const EVENTS: usize = 256;
 /// The epoll token of the core's [`Bell`].
@@ -147,27 +149,33 @@ impl Poller {
     /// The core's socket driver; never returns. Spawn it once per data core, uncounted (with
     /// `glommio::spawn_local`, not `shard::task::spawn`).
     ///
-    /// A cycle starts right after glommio's reactor has run (it reaps io_uring completions,
-    /// fires timers and takes in wakes from other threads), which the driver forces by waiting
-    /// on a timer one microsecond away: glommio only reaches its reactor once no task is
-    /// runnable, so a driver that merely yielded would keep it away for good.
-    ///
-    /// Then, in two steps: the driver takes what epoll reports and yields within the task
-    /// queue, so that every task queued so far runs first, including those the reactor pass
-    /// woke. The second step blocks in epoll only if, since the previous cycle's second step,
-    /// no counted task has run, no other thread woke a task of this core and the first step
-    /// woke nobody: then nothing is runnable and nothing waits to be submitted to io_uring.
+    /// Each cycle has two steps. First the driver takes what epoll reports and yields within
+    /// the task queue, so that every task queued so far runs before the second step. Then it
+    /// decides how to continue:
+    /// - **block** in `epoll_wait`, if the core is *quiet* (since the previous cycle no counted
+    ///   task ran, no other thread woke a task here, and the first step woke nobody) and the
+    ///   previous cycle already ended with a reactor pass while quiet: nothing is runnable and
+    ///   glommio has nothing unsubmitted;
+    /// - end with a **reactor pass** (a timer one microsecond away: glommio only runs its
+    ///   reactor, which submits and reaps io_uring work, fires timers and takes in wakes from
+    ///   other threads, once no task is runnable) when the core is quiet, when another thread
+    ///   woke a task here, or every [`PASS_EVERY`] cycles. Each pass costs glommio several
+    ///   `io_uring_enter` calls, so a busy core makes one only now and then;
+    /// - otherwise yield within the task queue and start the next cycle.
     pub async fn drive(self: Rc<Self>) {
         let mut events = vec![libc::epoll_event { events: 0, u64: 0 }; EVENTS];
         let mut quiet_polls = task::polls();
         let mut quiet_wakes = self.bell.foreign_wakes();
+        let mut passed_wakes = quiet_wakes;
+        let mut passed_while_quiet = false;
+        let mut since_pass = 0u32;
         let mut idle_cycles = 0u32;
         loop {
             self.woke.set(false);
             self.harvest(&mut events, 0);
             futures_lite::future::yield_now().await;
-            let quiet = !self.woke.get() && task::polls() == quiet_polls;
-            if quiet && self.bell.try_sleep(quiet_wakes) {
+            let mut quiet = !self.woke.get() && task::polls() == quiet_polls;
+            if quiet && passed_while_quiet && self.bell.try_sleep(quiet_wakes) {
                 let wait = if idle_cycles >= LONG_IDLE_CYCLES {
                     LONG_IDLE_WAIT_MS
                 } else {
@@ -175,17 +183,27 @@ impl Poller {
                 };
                 let reported = self.harvest(&mut events, wait);
                 self.bell.woke_up();
-                idle_cycles = if reported == 0 {
-                    idle_cycles.saturating_add(1)
+                if reported == 0 {
+                    idle_cycles = idle_cycles.saturating_add(1);
                 } else {
-                    0
-                };
-            } else {
+                    idle_cycles = 0;
+                    quiet = false;
+                }
+            } else if !quiet {
                 idle_cycles = 0;
             }
             quiet_polls = task::polls();
             quiet_wakes = self.bell.foreign_wakes();
-            glommio::timer::sleep(REACTOR_PASS).await;
+            if quiet || quiet_wakes != passed_wakes || since_pass >= PASS_EVERY {
+                passed_while_quiet = quiet;
+                passed_wakes = quiet_wakes;
+                since_pass = 0;
+                glommio::timer::sleep(REACTOR_PASS).await;
+            } else {
+                passed_while_quiet = false;
+                since_pass += 1;
+                futures_lite::future::yield_now().await;
+            }
         }
     }
 }
