@@ -29,10 +29,12 @@ mod integration {
     pub mod connection;
     pub mod differential;
     pub mod gen;
+    pub mod gen_zset;
     pub mod harness;
     pub mod keyspace;
     pub mod protocol;
     pub mod redis_cli;
     pub mod resp;
     pub mod strings;
+    pub mod zset;
 }

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod meta;
 pub mod server;
 pub mod string;
+pub mod zset;
 
 use std::sync::OnceLock;
 
@@ -131,6 +132,9 @@ pub const NO_AUTH: u16 = 1;
 pub const WRITE: u16 = 1 << 1;
 /// Administrative.
 pub const ADMIN: u16 = 1 << 2;
+/// Key positions depend on the arguments (`movablekeys`): routing reads them from the
+/// command's key specs instead of [`Command::keys`].
+pub const MOVABLE_KEYS: u16 = 1 << 3;
 
 /// One command's table entry.
 #[derive(Clone, Copy, Debug)]
@@ -145,6 +149,22 @@ pub struct Command {
 }
 
 impl Command {
+    /// Calls `f` with the index of every key argument of `args`: from the key range, or for
+    /// [`MOVABLE_KEYS`] commands from the key specs (no keys when those cannot be read: the
+    /// handler then replies with the error).
+    pub fn for_each_key(&self, args: Args, mut f: impl FnMut(usize)) {
+        if self.flags & MOVABLE_KEYS == 0 {
+            return self.keys.for_each(args.len(), f);
+        }
+        let Some(meta) = meta::lookup(self.name.as_bytes()) else {
+            return;
+        };
+        let argv: Vec<&[u8]> = args.iter().collect();
+        if let Ok(keys) = meta::command_keys(meta, &argv) {
+            keys.into_iter().for_each(&mut f);
+        }
+    }
+
     pub fn arity_ok(&self, argc: usize) -> bool {
         if self.arity >= 0 {
             argc == self.arity as usize
@@ -155,8 +175,13 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 3] {
-    [string::COMMANDS, keys::COMMANDS, server::COMMANDS]
+fn families() -> [&'static [Command]; 4] {
+    [
+        string::COMMANDS,
+        keys::COMMANDS,
+        server::COMMANDS,
+        zset::COMMANDS,
+    ]
 }
 
 const MAX_NAME: usize = 32;

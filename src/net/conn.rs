@@ -320,7 +320,7 @@ async fn dispatch(
         Exec::Keyed(_, spread) => {
             let mut target: Option<usize> = None;
             let mut spans_cores = false;
-            cmd.keys.for_each(args.len(), |i| {
+            cmd.for_each_key(args, |i| {
                 let core = ctx.core_of_key(args.get(i));
                 match target {
                     None => target = Some(core),

@@ -132,7 +132,7 @@ async fn atomic(ctx: &Rc<CoreCtx>, cmd: &'static Command, args: Args<'_>, out: &
         "rename" | "renamenx" => rename(ctx, cmd.name == "renamenx", args, out).await,
         "copy" => copy(ctx, args, out).await,
         "lcs" => lcs(ctx, args, out).await,
-        other => unreachable!("{other} is not an atomic spread command"),
+        _ => super::gather::run(ctx, cmd, args, out).await,
     }
 }
 

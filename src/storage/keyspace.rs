@@ -169,6 +169,13 @@ impl Keyspace {
         Some(entry)
     }
 
+    /// Reads `key` without side effects, an expired key reading as absent: for commands that
+    /// hold several values at once (after [`Keyspace::get`] has recorded the accesses).
+    pub fn peek(&self, key: &[u8]) -> Option<&Entry> {
+        let entry = self.table_ref(key_slot(key)).map.get(key)?;
+        (!entry.is_expired(self.now_ms)).then_some(entry)
+    }
+
     /// Whether `key` exists (and has not expired).
     pub fn contains(&mut self, key: &[u8]) -> bool {
         self.lookup(key, false).is_some()

@@ -6,6 +6,7 @@
 pub mod key;
 pub mod keyspace;
 pub mod value;
+pub mod zset;
 
 pub use keyspace::{Entry, ExpireAt, Keyspace};
 pub use value::{Kind, Value};

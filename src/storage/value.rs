@@ -2,8 +2,9 @@
 //!
 //! Strings keep redis-server's three encodings observable through `OBJECT ENCODING`: `int`
 //! (a value that round-trips as a 64-bit integer), `embstr` (short, never modified in place)
-//! and `raw` (long, or modified by APPEND/SETRANGE).
+//! and `raw` (long, or modified by APPEND/SETRANGE). Sorted sets are [`ZSet`]s.
 
+use super::zset::ZSet;
 use crate::protocol::number::parse_i64;
 
 /// Longest string redis-server stores as `embstr`.
@@ -21,18 +22,22 @@ pub enum Value {
     Str(Box<[u8]>),
     /// A string modified in place (APPEND, SETRANGE), growable.
     Raw(Vec<u8>),
+    /// A sorted set.
+    ZSet(Box<ZSet>),
 }
 
 /// The `TYPE` of a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     String,
+    ZSet,
 }
 
 impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::String => "string",
+            Kind::ZSet => "zset",
         }
     }
 }
@@ -59,6 +64,7 @@ impl Value {
     pub fn kind(&self) -> Kind {
         match self {
             Value::Int(_) | Value::IntObject(_) | Value::Str(_) | Value::Raw(_) => Kind::String,
+            Value::ZSet(_) => Kind::ZSet,
         }
     }
 
@@ -68,6 +74,7 @@ impl Value {
             Value::Int(_) | Value::IntObject(_) => "int",
             Value::Str(s) if s.len() <= EMBSTR_MAX => "embstr",
             Value::Str(_) | Value::Raw(_) => "raw",
+            Value::ZSet(z) => z.encoding(),
         }
     }
 
@@ -77,6 +84,7 @@ impl Value {
             Value::Int(_) | Value::IntObject(_) => 0,
             Value::Str(s) => s.len(),
             Value::Raw(v) => v.capacity(),
+            Value::ZSet(z) => z.heap_size(),
         }
     }
 }
@@ -107,6 +115,7 @@ impl Value {
             }
             Value::Str(s) => Some(StrBytes::Borrowed(s)),
             Value::Raw(v) => Some(StrBytes::Borrowed(v)),
+            Value::ZSet(_) => None,
         }
     }
 
@@ -117,6 +126,7 @@ impl Value {
             Value::Int(_) | Value::IntObject(_) | Value::Str(_) => {
                 self.str_bytes()?.as_slice().to_vec()
             }
+            Value::ZSet(_) => return None,
         };
         *self = Value::Raw(bytes);
         match self {

@@ -9,6 +9,7 @@
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::gen::{stream, Compare, Step, KEYS};
+use super::gen_zset::ZKEYS;
 use super::harness::{DiffConn, Pair};
 use super::resp::{decode, encode, escape, escape_args, Conn, Value};
 
@@ -95,6 +96,7 @@ impl Tally {
 fn reset(conns: &mut DiffConn, proto: u8) {
     let mut del: Vec<&[u8]> = vec![b"DEL"];
     del.extend_from_slice(KEYS);
+    del.extend_from_slice(ZKEYS);
     conns.both(&del);
     if proto == 3 {
         let (a, b) = conns.both(&[b"HELLO", b"3"]);
@@ -180,6 +182,42 @@ fn compare_replies(compare: Compare, got: &[u8], want: &[u8]) -> Result<(), Stri
             }
             _ => Err("replies differ".into()),
         },
+        Compare::Shape => {
+            if shape(&value(got)?) == shape(&value(want)?) {
+                Ok(())
+            } else {
+                Err("reply shapes differ".into())
+            }
+        }
+        Compare::ScanPairs => {
+            let pairs = |v: Value| -> Option<(Vec<u8>, Vec<String>)> {
+                let [cursor, batch] = v.items()? else {
+                    return None;
+                };
+                let mut p: Vec<String> =
+                    batch.items()?.chunks(2).map(|c| format!("{c:?}")).collect();
+                p.sort();
+                Some((cursor.bytes()?.to_vec(), p))
+            };
+            match (pairs(value(got)?), pairs(value(want)?)) {
+                (Some(a), Some(b)) if a == b => Ok(()),
+                _ => Err("scan pairs differ".into()),
+            }
+        }
+    }
+}
+
+/// A reply's types and aggregate lengths, without its payloads; errors are kept whole.
+fn shape(v: &Value) -> String {
+    match v {
+        Value::Error(e) => format!("error {}", escape(e)),
+        Value::Array(Some(items)) => {
+            let inner: Vec<String> = items.iter().map(shape).collect();
+            format!("[{}]", inner.join(","))
+        }
+        Value::Bulk(Some(_)) => "bulk".into(),
+        Value::Double(_) => "double".into(),
+        other => format!("{other:?}"),
     }
 }
 

@@ -54,6 +54,11 @@ pub enum Compare {
     Within(i64),
     /// Arrays equal once sorted (KEYS).
     Unordered,
+    /// Same reply types and array lengths, recursively (random picks: ZRANDMEMBER).
+    Shape,
+    /// `[cursor, [field, value, ...]]` with equal cursors and equal pairs in any order
+    /// (ZSCAN, whose element order follows each server's own table).
+    ScanPairs,
 }
 
 /// One step of a stream.
@@ -222,7 +227,7 @@ pub fn stream(seed: u64, len: usize, now_ms: i64) -> Vec<Step> {
 
 fn step(rng: &mut Rng, t: &Times) -> Step {
     let k = key(rng);
-    let (name, mut args, compare): (&str, Vec<Vec<u8>>, Compare) = match rng.below(52) {
+    let (name, mut args, compare): (&str, Vec<Vec<u8>>, Compare) = match rng.below(70) {
         0..=3 => ("GET", vec![k], Compare::Exact),
         4..=8 => ("SET", set_args(rng, t, k), Compare::Exact),
         9 => ("SETNX", vec![k, value(rng)], Compare::Exact),
@@ -356,6 +361,7 @@ fn step(rng: &mut Rng, t: &Times) -> Step {
             let name = *rng.pick(&["FOOBAR", "GETT", "SET_", "\x00"]);
             (name, vec![k, value(rng)], Compare::Exact)
         }
+        52..=69 => super::gen_zset::step(rng),
         _ => ("GET", vec![k], Compare::Exact),
     };
     // Occasionally break the arity on purpose.

@@ -28,6 +28,7 @@ mod keyspace;
 mod server;
 mod string;
 mod table;
+mod zset;
 
 #[cfg(test)]
 mod tests;

@@ -3,10 +3,10 @@
 //! `index_of` switches on the name's length, then compares it with the few names of that
 //! length; it never allocates.
 
-use super::{connection, keyspace, server, string, CommandMeta};
+use super::{connection, keyspace, server, string, zset, CommandMeta};
 
 /// Every top-level command, in family order.
-pub static ALL: [CommandMeta; 62] = [
+pub static ALL: [CommandMeta; 94] = [
     connection::PING,
     connection::ECHO,
     connection::HELLO,
@@ -69,10 +69,42 @@ pub static ALL: [CommandMeta; 62] = [
     keyspace::COPY,
     keyspace::TOUCH,
     keyspace::OBJECT,
+    zset::ZADD,
+    zset::ZINCRBY,
+    zset::ZREM,
+    zset::ZCARD,
+    zset::ZSCORE,
+    zset::ZMSCORE,
+    zset::ZRANK,
+    zset::ZREVRANK,
+    zset::ZCOUNT,
+    zset::ZLEXCOUNT,
+    zset::ZRANGE,
+    zset::ZRANGESTORE,
+    zset::ZRANGEBYSCORE,
+    zset::ZREVRANGEBYSCORE,
+    zset::ZRANGEBYLEX,
+    zset::ZREVRANGEBYLEX,
+    zset::ZREVRANGE,
+    zset::ZREMRANGEBYRANK,
+    zset::ZREMRANGEBYSCORE,
+    zset::ZREMRANGEBYLEX,
+    zset::ZPOPMIN,
+    zset::ZPOPMAX,
+    zset::ZMPOP,
+    zset::ZRANDMEMBER,
+    zset::ZSCAN,
+    zset::ZUNION,
+    zset::ZINTER,
+    zset::ZDIFF,
+    zset::ZINTERCARD,
+    zset::ZUNIONSTORE,
+    zset::ZINTERSTORE,
+    zset::ZDIFFSTORE,
 ];
 
 /// Length of the longest command name.
-pub const MAX_NAME_LEN: usize = 11;
+pub const MAX_NAME_LEN: usize = 16;
 
 /// Position in [`ALL`] of the command named `lower` (already lower-cased): a switch on the
 /// length, then on the bytes.
@@ -102,6 +134,8 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
             b"keys" => 54,
             b"scan" => 55,
             b"copy" => 59,
+            b"zadd" => 62,
+            b"zrem" => 64,
             _ => return None,
         },
         5 => match lower {
@@ -112,6 +146,11 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
             b"setex" => 22,
             b"getex" => 29,
             b"touch" => 60,
+            b"zcard" => 65,
+            b"zrank" => 68,
+            b"zmpop" => 84,
+            b"zscan" => 86,
+            b"zdiff" => 89,
             _ => return None,
         },
         6 => match lower {
@@ -133,6 +172,11 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
             b"expire" => 45,
             b"rename" => 57,
             b"object" => 61,
+            b"zscore" => 66,
+            b"zcount" => 70,
+            b"zrange" => 72,
+            b"zunion" => 87,
+            b"zinter" => 88,
             _ => return None,
         },
         7 => match lower {
@@ -140,6 +184,10 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
             b"flushdb" => 15,
             b"pexpire" => 46,
             b"persist" => 53,
+            b"zincrby" => 63,
+            b"zmscore" => 67,
+            b"zpopmin" => 82,
+            b"zpopmax" => 83,
             _ => return None,
         },
         8 => match lower {
@@ -150,21 +198,49 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
             b"setrange" => 38,
             b"expireat" => 47,
             b"renamenx" => 58,
+            b"zrevrank" => 69,
             _ => return None,
         },
         9 => match lower {
             b"readwrite" => 8,
             b"pexpireat" => 48,
             b"randomkey" => 56,
+            b"zlexcount" => 71,
+            b"zrevrange" => 78,
             _ => return None,
         },
         10 => match lower {
             b"expiretime" => 51,
+            b"zintercard" => 90,
+            b"zdiffstore" => 93,
             _ => return None,
         },
         11 => match lower {
             b"incrbyfloat" => 36,
             b"pexpiretime" => 52,
+            b"zrangestore" => 73,
+            b"zrangebylex" => 76,
+            b"zrandmember" => 85,
+            b"zunionstore" => 91,
+            b"zinterstore" => 92,
+            _ => return None,
+        },
+        13 => match lower {
+            b"zrangebyscore" => 74,
+            _ => return None,
+        },
+        14 => match lower {
+            b"zrevrangebylex" => 77,
+            b"zremrangebylex" => 81,
+            _ => return None,
+        },
+        15 => match lower {
+            b"zremrangebyrank" => 79,
+            _ => return None,
+        },
+        16 => match lower {
+            b"zrevrangebyscore" => 75,
+            b"zremrangebyscore" => 80,
             _ => return None,
         },
         _ => return None,

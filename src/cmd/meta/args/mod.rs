@@ -7,6 +7,7 @@ pub mod connection;
 pub mod keyspace;
 pub mod server;
 pub mod string;
+pub mod zset;
 
 /// One argument of a command, possibly a group (`oneof` / `block`) of further arguments.
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,270 @@
+//! Sorted set values: members ordered by `(score, member)`, with a member → node index.
+//!
+//! The order lives in an order-statistic treap ([`tree::Tree`]); a hashbrown table of `u32`
+//! node indexes finds a member's node (and so its score) in O(1). The encoding redis-server
+//! would report (`listpack` for small sets, `skiplist` once a set grows past
+//! `zset-max-listpack-entries` members or holds a member longer than
+//! `zset-max-listpack-value` bytes) is tracked as a flag so OBJECT ENCODING and the reply
+//! shapes that depend on it (ZSCAN, ZRANDMEMBER) match. Pure and synchronous; owned by the
+//! data core that owns the key.
+
+pub mod tree;
+
+use hashbrown::{DefaultHashBuilder, HashTable};
+use std::hash::BuildHasher;
+
+pub use tree::{cmp_entry, Iter, Tree, NIL};
+
+/// redis-server's default `zset-max-listpack-entries`.
+pub const MAX_LISTPACK_ENTRIES: usize = 128;
+/// redis-server's default `zset-max-listpack-value`.
+pub const MAX_LISTPACK_VALUE: usize = 64;
+
+/// A sorted set.
+#[derive(Clone, Debug)]
+pub struct ZSet {
+    tree: Tree,
+    index: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+    listpack: bool,
+}
+
+impl PartialEq for ZSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.listpack == other.listpack
+            && self.len() == other.len()
+            && self
+                .iter_from(0, false)
+                .zip(other.iter_from(0, false))
+                .all(|(a, b)| {
+                    self.score_at(a) == other.score_at(b) && self.member(a) == other.member(b)
+                })
+    }
+}
+
+/// What [`ZSet::add`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Added {
+    New,
+    Updated,
+    Unchanged,
+}
+
+impl ZSet {
+    /// An empty set with the encoding redis-server picks when creating one for `len_hint`
+    /// elements whose longest member has `max_member` bytes.
+    pub fn with_hint(len_hint: usize, max_member: usize) -> ZSet {
+        ZSet {
+            tree: Tree::default(),
+            index: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
+            listpack: len_hint <= MAX_LISTPACK_ENTRIES && max_member <= MAX_LISTPACK_VALUE,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.tree.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tree.is_empty()
+    }
+
+    pub fn is_listpack(&self) -> bool {
+        self.listpack
+    }
+
+    /// Converts a skiplist-encoded set back to listpack when it is small enough (what
+    /// redis-server does for the results of ZUNIONSTORE, ZRANGESTORE and friends).
+    pub fn shrink_encoding(&mut self) {
+        if !self.listpack
+            && self.len() <= MAX_LISTPACK_ENTRIES
+            && self
+                .iter_from(0, false)
+                .all(|n| self.member(n).len() <= MAX_LISTPACK_VALUE)
+        {
+            self.listpack = true;
+            self.tree.clear_negative_zeros();
+        }
+    }
+
+    pub fn encoding(&self) -> &'static str {
+        if self.listpack {
+            "listpack"
+        } else {
+            "skiplist"
+        }
+    }
+
+    pub fn heap_size(&self) -> usize {
+        self.tree.heap_size() + self.index.capacity() * 5
+    }
+
+    fn hash(&self, member: &[u8]) -> u64 {
+        self.hasher.hash_one(member)
+    }
+
+    /// The node holding `member`.
+    pub fn node(&self, member: &[u8]) -> Option<u32> {
+        let tree = &self.tree;
+        self.index
+            .find(self.hash(member), |&n| tree.member(n) == member)
+            .copied()
+    }
+
+    pub fn score(&self, member: &[u8]) -> Option<f64> {
+        self.node(member).map(|n| self.tree.score(n))
+    }
+
+    pub fn score_at(&self, n: u32) -> f64 {
+        self.tree.score(n)
+    }
+
+    pub fn member(&self, n: u32) -> &[u8] {
+        self.tree.member(n)
+    }
+
+    /// Sets `member`'s score, adding it when absent. A listpack holds scores as text where
+    /// `-0` reads back as 0, so the sign of a zero score is dropped there; an insertion that
+    /// turns the set into a skiplist keeps it, as redis-server converts before inserting.
+    pub fn add(&mut self, member: &[u8], mut score: f64) -> Added {
+        let hash = self.hash(member);
+        let tree = &self.tree;
+        let found = self
+            .index
+            .find(hash, |&n| tree.member(n) == member)
+            .copied();
+        if found.is_none()
+            && self.listpack
+            && (self.len() + 1 > MAX_LISTPACK_ENTRIES || member.len() > MAX_LISTPACK_VALUE)
+        {
+            self.listpack = false;
+        }
+        if self.listpack && score == 0.0 {
+            score = 0.0;
+        }
+        match found {
+            Some(n) if self.tree.score(n) == score => Added::Unchanged,
+            Some(n) => {
+                let owned = self.tree.remove(n);
+                let m = self.tree.insert(score, owned);
+                if let Some(slot) = self.index.find_mut(hash, |&x| x == n) {
+                    *slot = m;
+                }
+                Added::Updated
+            }
+            None => {
+                let n = self.tree.insert(score, member.into());
+                let (tree, hasher) = (&self.tree, &self.hasher);
+                self.index
+                    .insert_unique(hash, n, |&x| hasher.hash_one(tree.member(x)));
+                Added::New
+            }
+        }
+    }
+
+    /// Removes `member`; false when absent.
+    pub fn remove(&mut self, member: &[u8]) -> bool {
+        let hash = self.hash(member);
+        let tree = &self.tree;
+        match self.index.find_entry(hash, |&n| tree.member(n) == member) {
+            Ok(entry) => {
+                let (n, _) = entry.remove();
+                self.tree.remove(n);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Removes the node `n` (from a rank or range walk).
+    pub fn remove_node(&mut self, n: u32) -> Box<[u8]> {
+        let hash = self.hash(self.tree.member(n));
+        if let Ok(entry) = self.index.find_entry(hash, |&x| x == n) {
+            entry.remove();
+        }
+        self.tree.remove(n)
+    }
+
+    /// Zero-based rank of `member`, ascending or (with `rev`) descending.
+    pub fn rank(&self, member: &[u8], rev: bool) -> Option<usize> {
+        let r = self.tree.rank(self.node(member)?);
+        Some(if rev { self.len() - 1 - r } else { r })
+    }
+
+    /// The node at ascending rank `rank` (below `len`).
+    pub fn select(&self, rank: usize) -> u32 {
+        self.tree.select(rank)
+    }
+
+    /// Elements for which `before` holds (a predicate true for a prefix of the order).
+    pub fn count_before(&self, before: impl Fn(f64, &[u8]) -> bool) -> usize {
+        self.tree.count_before(before)
+    }
+
+    /// Nodes from ascending rank `rank`, upwards or downwards.
+    pub fn iter_from(&self, rank: usize, rev: bool) -> Iter<'_> {
+        self.tree.iter_from(rank, rev)
+    }
+
+    /// `(member, score)` pairs in ascending order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&[u8], f64)> + '_ {
+        self.tree
+            .iter_from(0, false)
+            .map(|n| (self.tree.member(n), self.tree.score(n)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn add_update_remove_keep_index_and_order() {
+        let mut z = ZSet::with_hint(1, 1);
+        assert_eq!(z.add(b"a", 2.0), Added::New);
+        assert_eq!(z.add(b"b", 1.0), Added::New);
+        assert_eq!(z.add(b"a", 2.0), Added::Unchanged);
+        assert_eq!(z.add(b"a", 0.5), Added::Updated);
+        assert_eq!(z.rank(b"a", false), Some(0));
+        assert_eq!(z.rank(b"a", true), Some(1));
+        assert_eq!(z.score(b"a"), Some(0.5));
+        assert!(z.remove(b"a"));
+        assert!(!z.remove(b"a"));
+        assert_eq!(z.len(), 1);
+        assert_eq!(z.score(b"b"), Some(1.0));
+        assert!(z.is_listpack());
+        for i in 0..MAX_LISTPACK_ENTRIES {
+            z.add(format!("m{i}").as_bytes(), i as f64);
+        }
+        assert_eq!(z.encoding(), "skiplist");
+        let mut x = ZSet::with_hint(1, 1);
+        x.add(&[b'x'; MAX_LISTPACK_VALUE + 1], 1.0);
+        assert_eq!(x.encoding(), "skiplist");
+    }
+
+    #[test]
+    fn many_members_stay_consistent() {
+        let mut z = ZSet::with_hint(0, 0);
+        for i in 0..5000u32 {
+            z.add(&i.to_be_bytes(), (i % 97) as f64);
+        }
+        for i in (0..5000u32).step_by(3) {
+            assert!(z.remove(&i.to_be_bytes()));
+        }
+        for i in (1..5000u32).step_by(3) {
+            z.add(&i.to_be_bytes(), -(i as f64));
+        }
+        let mut prev: Option<(f64, Vec<u8>)> = None;
+        for (rank, n) in z.iter_from(0, false).enumerate() {
+            let (s, m) = (z.score_at(n), z.member(n).to_vec());
+            assert_eq!(z.rank(&m, false), Some(rank));
+            assert_eq!(z.score(&m), Some(s));
+            if let Some((ps, pm)) = &prev {
+                assert!(cmp_entry(*ps, pm, s, &m).is_lt());
+            }
+            prev = Some((s, m));
+        }
+        assert_eq!(z.len(), 5000 - 1667);
+    }
+}
