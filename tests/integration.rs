@@ -25,10 +25,12 @@
 mod integration {
     pub mod atomicity;
     pub mod auth;
+    pub mod bitmap;
     pub mod client_crate;
     pub mod connection;
     pub mod differential;
     pub mod gen;
+    pub mod gen_bits;
     pub mod gen_zset;
     pub mod harness;
     pub mod keyspace;

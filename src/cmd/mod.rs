@@ -6,6 +6,7 @@
 //! that owns their keys; nothing here awaits or knows about executors.
 
 pub mod args;
+pub mod bitmap;
 pub mod error;
 pub mod keys;
 pub mod meta;
@@ -175,12 +176,13 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 4] {
+fn families() -> [&'static [Command]; 5] {
     [
         string::COMMANDS,
         keys::COMMANDS,
         server::COMMANDS,
         zset::COMMANDS,
+        bitmap::COMMANDS,
     ]
 }
 

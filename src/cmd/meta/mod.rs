@@ -21,6 +21,7 @@
 //! key specs are reproduced as redis-server reports them, since `COMMAND INFO` prints them.
 
 mod args;
+mod bitmap;
 mod command;
 mod connection;
 mod keys;

@@ -3,10 +3,10 @@
 //! `index_of` switches on the name's length, then compares it with the few names of that
 //! length; it never allocates.
 
-use super::{connection, keyspace, server, string, zset, CommandMeta};
+use super::{bitmap, connection, keyspace, server, string, zset, CommandMeta};
 
 /// Every top-level command, in family order.
-pub static ALL: [CommandMeta; 94] = [
+pub static ALL: [CommandMeta; 101] = [
     connection::PING,
     connection::ECHO,
     connection::HELLO,
@@ -101,6 +101,13 @@ pub static ALL: [CommandMeta; 94] = [
     zset::ZUNIONSTORE,
     zset::ZINTERSTORE,
     zset::ZDIFFSTORE,
+    bitmap::SETBIT,
+    bitmap::GETBIT,
+    bitmap::BITCOUNT,
+    bitmap::BITPOS,
+    bitmap::BITOP,
+    bitmap::BITFIELD,
+    bitmap::BITFIELD_RO,
 ];
 
 /// Length of the longest command name.
@@ -151,6 +158,7 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
             b"zmpop" => 84,
             b"zscan" => 86,
             b"zdiff" => 89,
+            b"bitop" => 98,
             _ => return None,
         },
         6 => match lower {
@@ -177,6 +185,9 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
             b"zrange" => 72,
             b"zunion" => 87,
             b"zinter" => 88,
+            b"setbit" => 94,
+            b"getbit" => 95,
+            b"bitpos" => 97,
             _ => return None,
         },
         7 => match lower {
@@ -199,6 +210,8 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
             b"expireat" => 47,
             b"renamenx" => 58,
             b"zrevrank" => 69,
+            b"bitcount" => 96,
+            b"bitfield" => 99,
             _ => return None,
         },
         9 => match lower {
@@ -223,6 +236,7 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
             b"zrandmember" => 85,
             b"zunionstore" => 91,
             b"zinterstore" => 92,
+            b"bitfield_ro" => 100,
             _ => return None,
         },
         13 => match lower {

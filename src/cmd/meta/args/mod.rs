@@ -3,6 +3,7 @@
 //! Pure data. An [`Arg`] is built with `const fn` steps so that each tree reads in one
 //! expression: `Arg::new("condition", "oneof").flags(&["optional"]).args(&[...])`.
 
+pub mod bitmap;
 pub mod connection;
 pub mod keyspace;
 pub mod server;

@@ -1,0 +1,144 @@
+//! Bitmap steps for the differential streams (see [`super::gen`]). They act on the string
+//! keys, so they meet values written by SET, APPEND and INCR (including integer-encoded
+//! ones) and sorted sets (WRONGTYPE). Offsets stay small, with a few invalid or
+//! out-of-range ones, so no step allocates the 512 MB a maximal offset would.
+
+use super::gen::{Compare, Rng, KEYS};
+
+fn word(w: impl AsRef<[u8]>) -> Vec<u8> {
+    w.as_ref().to_vec()
+}
+
+fn key(rng: &mut Rng) -> Vec<u8> {
+    if rng.chance(5) {
+        return b"z0".to_vec();
+    }
+    rng.pick(KEYS).to_vec()
+}
+
+fn offset(rng: &mut Rng) -> Vec<u8> {
+    if rng.chance(90) {
+        return rng.range(0, 200).to_string().into_bytes();
+    }
+    word(rng.pick(&["-1", "x", "4294967296", "9223372036854775807", ""]))
+}
+
+fn index(rng: &mut Rng) -> Vec<u8> {
+    if rng.chance(90) {
+        return rng.range(-30, 30).to_string().into_bytes();
+    }
+    word(rng.pick(&["x", "9223372036854775807", "-9223372036854775808", "1.5"]))
+}
+
+fn field_type(rng: &mut Rng) -> Vec<u8> {
+    if rng.chance(85) {
+        let signed = rng.chance(50);
+        let bits = rng.range(1, if signed { 64 } else { 63 });
+        return format!("{}{bits}", if signed { 'i' } else { 'u' }).into_bytes();
+    }
+    word(rng.pick(&["u64", "i65", "i0", "x8", "I8", "u"]))
+}
+
+fn field_offset(rng: &mut Rng) -> Vec<u8> {
+    match rng.below(10) {
+        0 => format!("#{}", rng.range(0, 10)).into_bytes(),
+        1 => word(rng.pick(&["-1", "#-1", "x", "4294967296"])),
+        _ => rng.range(0, 120).to_string().into_bytes(),
+    }
+}
+
+fn field_value(rng: &mut Rng) -> Vec<u8> {
+    if rng.chance(70) {
+        return rng.range(-300, 300).to_string().into_bytes();
+    }
+    word(rng.pick(&[
+        "9223372036854775807",
+        "-9223372036854775808",
+        "4294967296",
+        "x",
+        "127",
+        "-128",
+    ]))
+}
+
+/// One bitmap command: name, arguments, how to compare.
+pub fn step(rng: &mut Rng) -> (&'static str, Vec<Vec<u8>>, Compare) {
+    let k = key(rng);
+    let exact = Compare::Exact;
+    match rng.below(12) {
+        0 | 1 => {
+            let bit = if rng.chance(90) {
+                word(rng.pick(&["0", "1"]))
+            } else {
+                word(rng.pick(&["2", "-1", "x"]))
+            };
+            ("SETBIT", vec![k, offset(rng), bit], exact)
+        }
+        2 => ("GETBIT", vec![k, offset(rng)], exact),
+        3 | 4 => {
+            let mut a = vec![k];
+            if rng.chance(70) {
+                a.push(index(rng));
+                a.push(index(rng));
+                if rng.chance(50) {
+                    a.push(word(rng.pick(&["BIT", "BYTE", "bit", "WORD"])));
+                }
+            }
+            ("BITCOUNT", a, exact)
+        }
+        5 | 6 => {
+            let bit = if rng.chance(90) {
+                word(rng.pick(&["0", "1"]))
+            } else {
+                word(rng.pick(&["2", "x"]))
+            };
+            let mut a = vec![k, bit];
+            for _ in 0..rng.below(3) {
+                a.push(index(rng));
+            }
+            if a.len() == 4 && rng.chance(50) {
+                a.push(word(rng.pick(&["BIT", "BYTE", "bit", "WORD"])));
+            }
+            ("BITPOS", a, exact)
+        }
+        7 => {
+            let op = rng.pick(&["AND", "OR", "XOR", "NOT", "and", "NAND"]);
+            let mut a = vec![word(op), k];
+            for _ in 0..1 + rng.below(3) {
+                a.push(key(rng));
+            }
+            ("BITOP", a, exact)
+        }
+        _ => {
+            let name = if rng.chance(25) {
+                "BITFIELD_RO"
+            } else {
+                "BITFIELD"
+            };
+            let mut a = vec![k];
+            for _ in 0..rng.below(4) {
+                match rng.below(9) {
+                    0..=2 => a.extend([word("GET"), field_type(rng), field_offset(rng)]),
+                    3 | 4 => a.extend([
+                        word("SET"),
+                        field_type(rng),
+                        field_offset(rng),
+                        field_value(rng),
+                    ]),
+                    5 | 6 => a.extend([
+                        word("INCRBY"),
+                        field_type(rng),
+                        field_offset(rng),
+                        field_value(rng),
+                    ]),
+                    7 => a.extend([
+                        word("OVERFLOW"),
+                        word(rng.pick(&["WRAP", "SAT", "FAIL", "sat", "BAD"])),
+                    ]),
+                    _ => a.push(word(rng.pick(&["GET", "BOGUS", "OVERFLOW"]))),
+                }
+            }
+            (name, a, exact)
+        }
+    }
+}
