@@ -33,6 +33,7 @@ mod integration {
     pub mod gen_bits;
     pub mod gen_zset;
     pub mod harness;
+    pub mod hll;
     pub mod keyspace;
     pub mod protocol;
     pub mod redis_cli;

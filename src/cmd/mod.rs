@@ -8,6 +8,7 @@
 pub mod args;
 pub mod bitmap;
 pub mod error;
+pub mod hll;
 pub mod keys;
 pub mod meta;
 pub mod server;
@@ -176,13 +177,14 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 5] {
+fn families() -> [&'static [Command]; 6] {
     [
         string::COMMANDS,
         keys::COMMANDS,
         server::COMMANDS,
         zset::COMMANDS,
         bitmap::COMMANDS,
+        hll::COMMANDS,
     ]
 }
 

@@ -3,6 +3,7 @@
 //! Synchronous; never awaits and knows nothing of executors or sockets. Each core owns one
 //! [`Keyspace`] holding its shards.
 
+pub mod hll;
 pub mod key;
 pub mod keyspace;
 pub mod value;

@@ -9,6 +9,7 @@
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::gen::{stream, Compare, Step, KEYS};
+use super::gen_bits::HKEYS;
 use super::gen_zset::ZKEYS;
 use super::harness::{DiffConn, Pair};
 use super::resp::{decode, encode, escape, escape_args, Conn, Value};
@@ -97,6 +98,7 @@ fn reset(conns: &mut DiffConn, proto: u8) {
     let mut del: Vec<&[u8]> = vec![b"DEL"];
     del.extend_from_slice(KEYS);
     del.extend_from_slice(ZKEYS);
+    del.extend_from_slice(HKEYS);
     conns.both(&del);
     if proto == 3 {
         let (a, b) = conns.both(&[b"HELLO", b"3"]);

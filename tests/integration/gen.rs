@@ -227,7 +227,7 @@ pub fn stream(seed: u64, len: usize, now_ms: i64) -> Vec<Step> {
 
 fn step(rng: &mut Rng, t: &Times) -> Step {
     let k = key(rng);
-    let (name, mut args, compare): (&str, Vec<Vec<u8>>, Compare) = match rng.below(80) {
+    let (name, mut args, compare): (&str, Vec<Vec<u8>>, Compare) = match rng.below(86) {
         0..=3 => ("GET", vec![k], Compare::Exact),
         4..=8 => ("SET", set_args(rng, t, k), Compare::Exact),
         9 => ("SETNX", vec![k, value(rng)], Compare::Exact),
@@ -363,6 +363,7 @@ fn step(rng: &mut Rng, t: &Times) -> Step {
         }
         52..=69 => super::gen_zset::step(rng),
         70..=79 => super::gen_bits::step(rng),
+        80..=85 => super::gen_bits::hll_step(rng),
         _ => ("GET", vec![k], Compare::Exact),
     };
     // Occasionally break the arity on purpose.

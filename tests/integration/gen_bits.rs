@@ -142,3 +142,56 @@ pub fn step(rng: &mut Rng) -> (&'static str, Vec<Vec<u8>>, Compare) {
         }
     }
 }
+
+/// Keys the HyperLogLog steps mostly use; the differential reset deletes them too.
+pub const HKEYS: &[&[u8]] = &[b"h0", b"h1", b"h2{k0}"];
+
+fn hkey(rng: &mut Rng) -> Vec<u8> {
+    if rng.chance(10) {
+        return rng.pick(KEYS).to_vec();
+    }
+    rng.pick(HKEYS).to_vec()
+}
+
+/// One HyperLogLog command. GET of a sketch is compared byte for byte, so every sparse
+/// split, merge and promotion to dense must match.
+pub fn hll_step(rng: &mut Rng) -> (&'static str, Vec<Vec<u8>>, Compare) {
+    let exact = Compare::Exact;
+    match rng.below(10) {
+        0..=3 => {
+            let mut a = vec![hkey(rng)];
+            let n = if rng.chance(8) { 600 } else { rng.below(5) };
+            let base = rng.below(1_000_000);
+            for i in 0..n {
+                a.push(format!("e{}", base + i * 7).into_bytes());
+            }
+            ("PFADD", a, exact)
+        }
+        4 | 5 => {
+            let mut a = Vec::new();
+            for _ in 0..1 + rng.below(3) {
+                a.push(hkey(rng));
+            }
+            ("PFCOUNT", a, exact)
+        }
+        6 => {
+            let mut a = Vec::new();
+            for _ in 0..1 + rng.below(3) {
+                a.push(hkey(rng));
+            }
+            ("PFMERGE", a, exact)
+        }
+        7 | 8 => ("GET", vec![hkey(rng)], exact),
+        _ => {
+            const FORGED: &[&[u8]] = &[
+                b"HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00",
+                b"HYLL\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x7f\xff",
+                b"HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x40\x00\x7f\xfe",
+                b"HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x7f\xff",
+                b"HYLX",
+            ];
+            let forged = rng.pick(FORGED).to_vec();
+            ("SET", vec![hkey(rng), forged], exact)
+        }
+    }
+}

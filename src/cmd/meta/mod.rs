@@ -24,6 +24,7 @@ mod args;
 mod bitmap;
 mod command;
 mod connection;
+mod hll;
 mod keys;
 mod keyspace;
 mod server;

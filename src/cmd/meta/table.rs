@@ -3,10 +3,10 @@
 //! `index_of` switches on the name's length, then compares it with the few names of that
 //! length; it never allocates.
 
-use super::{bitmap, connection, keyspace, server, string, zset, CommandMeta};
+use super::{bitmap, connection, hll, keyspace, server, string, zset, CommandMeta};
 
 /// Every top-level command, in family order.
-pub static ALL: [CommandMeta; 101] = [
+pub static ALL: [CommandMeta; 104] = [
     connection::PING,
     connection::ECHO,
     connection::HELLO,
@@ -108,6 +108,9 @@ pub static ALL: [CommandMeta; 101] = [
     bitmap::BITOP,
     bitmap::BITFIELD,
     bitmap::BITFIELD_RO,
+    hll::PFADD,
+    hll::PFCOUNT,
+    hll::PFMERGE,
 ];
 
 /// Length of the longest command name.
@@ -159,6 +162,7 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
             b"zscan" => 86,
             b"zdiff" => 89,
             b"bitop" => 98,
+            b"pfadd" => 101,
             _ => return None,
         },
         6 => match lower {
@@ -199,6 +203,8 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
             b"zmscore" => 67,
             b"zpopmin" => 82,
             b"zpopmax" => 83,
+            b"pfcount" => 102,
+            b"pfmerge" => 103,
             _ => return None,
         },
         8 => match lower {

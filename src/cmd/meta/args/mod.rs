@@ -5,6 +5,7 @@
 
 pub mod bitmap;
 pub mod connection;
+pub mod hll;
 pub mod keyspace;
 pub mod server;
 pub mod string;
