@@ -304,3 +304,66 @@ fn zrandmember_picks_members() {
     let one = conn.call(&[b"ZRANDMEMBER", b"z"]);
     assert!(one.starts_with(b"$") && one.windows(1).any(|w| w == b"m"));
 }
+
+/// Keyspace commands treat sorted sets as values like any other: TYPE, COPY (a deep copy),
+/// RENAME across cores, SCAN's TYPE filter, DEBUG OBJECT's encoding, WRONGTYPE from strings.
+#[test]
+fn generic_commands_handle_sorted_sets() {
+    let pair = Pair::start(&["--cores", "2"]);
+    let mut c = pair.conns();
+    c.check_all(&[
+        "ZADD z 1 a 2 b",
+        "SET s v",
+        "TYPE z",
+        "COPY z z2",
+        "ZADD z2 3 c",
+        "ZRANGE z 0 -1 WITHSCORES",
+        "ZRANGE z2 0 -1 WITHSCORES",
+        "RENAME z2 other",
+        "ZCARD other",
+        "RENAME other z3{x}",
+        "OBJECT ENCODING z3{x}",
+        "EXPIRE z 1000",
+        "ZADD z 5 e",
+        "TTL z",
+        "ZUNIONSTORE z 1 z",
+        "TTL z",
+        "GET z",
+        "INCR z",
+        "STRLEN z",
+        "GETRANGE z 0 1",
+        "DEL z z3{x}",
+    ]);
+    let scan_all = |conn: &mut super::resp::Conn| -> Vec<Vec<u8>> {
+        let (mut cursor, mut keys) = (b"0".to_vec(), Vec::new());
+        loop {
+            let raw = conn.call(&[b"SCAN", &cursor, b"TYPE", b"zset"]);
+            let (reply, _) = decode(&raw).unwrap().unwrap();
+            let parts = reply.items().unwrap();
+            keys.extend(
+                parts[1]
+                    .items()
+                    .unwrap()
+                    .iter()
+                    .map(|k| k.bytes().unwrap().to_vec()),
+            );
+            cursor = parts[0].bytes().unwrap().to_vec();
+            if cursor == b"0" {
+                keys.sort();
+                return keys;
+            }
+        }
+    };
+    c.check_all(&["ZADD z4 1 a", "ZADD z5{y} 1 a"]);
+    assert_eq!(
+        scan_all(&mut c.subject),
+        scan_all(&mut c.oracle),
+        "SCAN TYPE zset"
+    );
+    let debug = pair.subject.conn().call(&[b"DEBUG", b"OBJECT", b"s"]);
+    assert!(debug.starts_with(b"+Value at:"), "{debug:?}");
+    pair.subject.conn().call(&[b"ZADD", b"dz", b"1", b"a"]);
+    let debug = pair.subject.conn().call(&[b"DEBUG", b"OBJECT", b"dz"]);
+    let text = String::from_utf8_lossy(&debug).into_owned();
+    assert!(text.contains("encoding:listpack"), "{text}");
+}
