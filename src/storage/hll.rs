@@ -209,7 +209,9 @@ pub fn set_register(bytes: &mut Vec<u8>, index: usize, count: u8) -> Result<bool
         at += op.3;
         first += op.2;
     }
-    if op.2 == 0 || at >= end {
+    // A truncated XZERO (its second byte missing) is corrupt too: Redis would read past
+    // the end of the string there.
+    if op.2 == 0 || at >= end || at + op.3 > end {
         return Err(HllError::Corrupt);
     }
     let (is_val, value, run, oplen) = op;
@@ -460,5 +462,8 @@ mod tests {
         let mut truncated = sparse.clone();
         truncated.truncate(HDR + 1);
         assert_eq!(count(&truncated), Err(HllError::Corrupt));
+        let mut cut_xzero = empty();
+        cut_xzero.pop();
+        assert_eq!(add(&mut cut_xzero, b"x"), Err(HllError::Corrupt));
     }
 }
