@@ -205,15 +205,20 @@ fn zadd_generic(ks: &mut Keyspace, args: Args, reply: &mut Reply, incr: bool) {
     };
     let mut at = 2;
     while at < args.len() {
-        let opt = args.get(at);
-        let flag = match opt.to_ascii_lowercase().as_slice() {
-            b"nx" => &mut f.nx,
-            b"xx" => &mut f.xx,
-            b"ch" => &mut f.ch,
-            b"incr" => &mut f.incr,
-            b"gt" => &mut f.gt,
-            b"lt" => &mut f.lt,
-            _ => break,
+        let flag = if args.is(at, "nx") {
+            &mut f.nx
+        } else if args.is(at, "xx") {
+            &mut f.xx
+        } else if args.is(at, "ch") {
+            &mut f.ch
+        } else if args.is(at, "incr") {
+            &mut f.incr
+        } else if args.is(at, "gt") {
+            &mut f.gt
+        } else if args.is(at, "lt") {
+            &mut f.lt
+        } else {
+            break;
         };
         *flag = true;
         at += 1;
