@@ -280,6 +280,9 @@ fn zrandmember_picks_members() {
         .collect();
     assert_eq!(set.len(), 50, "positive count returns distinct members");
     assert!(set.iter().all(|m| m.starts_with(b"m")));
+    let few = items(conn.call(&[b"ZRANDMEMBER", b"z", b"10"]));
+    let few: HashSet<Vec<u8>> = few.iter().map(|v| v.bytes().unwrap().to_vec()).collect();
+    assert_eq!(few.len(), 10, "a small positive count also returns distinct members");
     let repeated = items(conn.call(&[b"ZRANDMEMBER", b"z", b"-500"]));
     assert_eq!(
         repeated.len(),

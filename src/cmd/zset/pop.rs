@@ -185,8 +185,9 @@ pub fn zmpop(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     zpop_generic(ks, &keys, count.max(1), shape, reply);
 }
 
-/// Largest negative count ZRANDMEMBER serves: a reply that big could not be sent anyway.
-const MAX_REPEATED: u64 = 1 << 32;
+/// Largest negative count ZRANDMEMBER serves (redis-server has no limit, but a reply of
+/// billions of elements would exhaust memory long before it could be sent).
+const MAX_REPEATED: u64 = 1 << 24;
 
 pub fn zrandmember(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     if args.len() == 2 {
@@ -240,13 +241,28 @@ pub fn zrandmember(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         return;
     }
     let count = count.min(size as u64) as usize;
-    let mut ranks: Vec<usize> = (0..size).collect();
-    for i in 0..count {
-        let j = i + (random() % (size - i) as u64) as usize;
-        ranks.swap(i, j);
-    }
+    let ranks: Vec<usize> = if count * 4 < size {
+        // Few picks from a large set: draw ranks until enough distinct ones came up.
+        let mut seen = hashbrown::HashSet::with_capacity(count);
+        let mut picked = Vec::with_capacity(count);
+        while picked.len() < count {
+            let r = (random() % size as u64) as usize;
+            if seen.insert(r) {
+                picked.push(r);
+            }
+        }
+        picked
+    } else {
+        let mut all: Vec<usize> = (0..size).collect();
+        for i in 0..count {
+            let j = i + (random() % (size - i) as u64) as usize;
+            all.swap(i, j);
+        }
+        all.truncate(count);
+        all
+    };
     emit_header(reply, count, withscores);
-    for &r in &ranks[..count] {
+    for &r in &ranks {
         let n = z.select(r);
         emit(reply, z.member(n), z.score_at(n), withscores);
     }
