@@ -76,6 +76,7 @@ fn sketch(ks: &mut Keyspace, key: &[u8]) -> Result<Option<Vec<u8>>, CmdError> {
 
 fn pfadd(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     let key = args.get(1);
+    let sparse_max = ks.limits.hll_sparse_max_bytes;
     let mut updated = false;
     let bytes = match sketch_mut(ks, key) {
         Err(e) => return reply_error(reply, &e),
@@ -90,7 +91,7 @@ fn pfadd(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         }
     };
     for element in args.iter().skip(2) {
-        match hll::add(bytes, element) {
+        match hll::add(bytes, element, sparse_max) {
             Ok(changed) => updated |= changed,
             Err(e) => return reply_error(reply, &hll_error(e)),
         }
@@ -151,6 +152,7 @@ fn pfmerge(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         }
     }
     let key = args.get(1);
+    let sparse_max = ks.limits.hll_sparse_max_bytes;
     if ks.get(key).is_none() {
         ks.insert(key, Value::Raw(hll::empty()), 0);
     }
@@ -159,7 +161,7 @@ fn pfmerge(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         Ok(None) => unreachable!("destination just ensured"),
         Err(e) => return reply_error(reply, &e),
     };
-    match hll::store_max(bytes, &max, dense) {
+    match hll::store_max(bytes, &max, dense, sparse_max) {
         Ok(()) => reply.ok(),
         Err(e) => reply_error(reply, &hll_error(e)),
     }

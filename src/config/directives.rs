@@ -304,7 +304,7 @@ table! {
         "Hash entries kept in the compact encoding";
     "hash-max-listpack-value", Memory { min: 0, max: MEM_MAX }, "64", Mutable, Ignored, Encoding,
         "Largest hash value kept in the compact encoding";
-    "hll-sparse-max-bytes", Memory { min: 0, max: MEM_MAX }, "3000", Mutable, Ignored, Encoding,
+    "hll-sparse-max-bytes", Memory { min: 0, max: MEM_MAX }, "3000", Mutable, Applied, Encoding,
         "Largest sparse HyperLogLog";
     "hz", Int { min: 0, max: I32_MAX }, "10", Mutable, Applied, General,
         "Background task frequency per second (1 to 500)";
@@ -520,9 +520,9 @@ table! {
         "Unix socket path (\"\" = none)";
     "unixsocketperm", Octal, "0", Immutable, Ignored, Network,
         "Unix socket permissions, in octal";
-    "zset-max-listpack-entries", Int { min: 0, max: I64_MAX }, "128", Mutable, Ignored, Encoding,
+    "zset-max-listpack-entries", Int { min: 0, max: I64_MAX }, "128", Mutable, Applied, Encoding,
         "Sorted set entries kept in the compact encoding";
-    "zset-max-listpack-value", Memory { min: 0, max: MEM_MAX }, "64", Mutable, Ignored, Encoding,
+    "zset-max-listpack-value", Memory { min: 0, max: MEM_MAX }, "64", Mutable, Applied, Encoding,
         "Largest sorted set member kept in the compact encoding";
 }
 

@@ -152,6 +152,7 @@ impl CoreCtx {
     pub fn keyspace(&self) -> RefMut<'_, Keyspace> {
         let mut ks = self.ks.borrow_mut();
         ks.now_ms = clock::unix_ms();
+        ks.limits = self.opts.borrow().limits;
         ks
     }
 

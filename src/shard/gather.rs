@@ -33,6 +33,7 @@ pub async fn run(ctx: &Rc<CoreCtx>, cmd: &'static Command, args: Args<'_>, out: 
     let cores: Vec<usize> = keys.iter().map(|k| ctx.core_of_key(k)).collect();
     let txn = Txn::begin(ctx, cores.clone()).await;
     let mut scratch = Keyspace::new(0, 1, 1);
+    scratch.limits = ctx.opts.borrow().limits;
     let mut before: Vec<Copied> = Vec::with_capacity(keys.len());
     for (key, &core) in keys.iter().zip(&cores) {
         let k = key.clone();

@@ -20,8 +20,6 @@ const P: u32 = 14;
 const Q: usize = 64 - P as usize;
 /// Size of a dense sketch.
 pub const DENSE_SIZE: usize = HDR + (REGISTERS * 6).div_ceil(8);
-/// redis-server's default `hll-sparse-max-bytes`.
-pub const SPARSE_MAX_BYTES: usize = 3000;
 const DENSE: u8 = 0;
 const SPARSE: u8 = 1;
 const VAL_MAX_VALUE: u8 = 32;
@@ -183,8 +181,14 @@ fn to_dense(bytes: &mut Vec<u8>) -> Result<(), HllError> {
     Ok(())
 }
 
-/// Raises register `index` to `count` (`hllDenseSet`/`hllSparseSet`): whether it changed.
-pub fn set_register(bytes: &mut Vec<u8>, index: usize, count: u8) -> Result<bool, HllError> {
+/// Raises register `index` to `count` (`hllDenseSet`/`hllSparseSet`): whether it changed. A
+/// sparse sketch turns dense rather than grow past `sparse_max` bytes.
+pub fn set_register(
+    bytes: &mut Vec<u8>,
+    index: usize,
+    count: u8,
+    sparse_max: usize,
+) -> Result<bool, HllError> {
     if bytes[4] == DENSE {
         let regs = &mut bytes[HDR..];
         if count > dense_get(regs, index) {
@@ -243,7 +247,7 @@ pub fn set_register(bytes: &mut Vec<u8>, index: usize, count: u8) -> Result<bool
         }
         // Step 3: replace the opcode, or promote when the sketch would grow too big.
         let delta = seq.len() as isize - oplen as isize;
-        if delta > 0 && bytes.len() + delta as usize > SPARSE_MAX_BYTES {
+        if delta > 0 && bytes.len() + delta as usize > sparse_max {
             return promote(bytes, index, count);
         }
         bytes.splice(at..at + oplen, seq);
@@ -286,9 +290,9 @@ fn promote(bytes: &mut Vec<u8>, index: usize, count: u8) -> Result<bool, HllErro
 }
 
 /// Adds one element (`hllAdd`): whether a register changed.
-pub fn add(bytes: &mut Vec<u8>, element: &[u8]) -> Result<bool, HllError> {
+pub fn add(bytes: &mut Vec<u8>, element: &[u8], sparse_max: usize) -> Result<bool, HllError> {
     let (index, count) = pattern(element);
-    set_register(bytes, index, count)
+    set_register(bytes, index, count, sparse_max)
 }
 
 /// Raises `max[i]` to each register of the sketch (`hllMerge`).
@@ -400,13 +404,18 @@ pub fn count_registers(max: &[u8; REGISTERS]) -> u64 {
 
 /// PFMERGE's write: converts to dense when `dense` (some source was dense), raises the
 /// registers to `max`, and marks the cached cardinality stale.
-pub fn store_max(bytes: &mut Vec<u8>, max: &[u8; REGISTERS], dense: bool) -> Result<(), HllError> {
+pub fn store_max(
+    bytes: &mut Vec<u8>,
+    max: &[u8; REGISTERS],
+    dense: bool,
+    sparse_max: usize,
+) -> Result<(), HllError> {
     if dense {
         to_dense(bytes)?;
     }
     for (i, &m) in max.iter().enumerate() {
         if m != 0 {
-            set_register(bytes, i, m)?;
+            set_register(bytes, i, m, sparse_max)?;
         }
     }
     invalidate_cache(bytes);
@@ -437,7 +446,7 @@ mod tests {
         let mut hll = empty();
         let mut max = [0u8; REGISTERS];
         for i in 0..100_000u32 {
-            add(&mut hll, format!("element:{i}").as_bytes()).unwrap();
+            add(&mut hll, format!("element:{i}").as_bytes(), 3000).unwrap();
         }
         assert!(is_dense(&hll));
         let n = count(&hll).unwrap() as f64;
@@ -453,7 +462,7 @@ mod tests {
     fn sparse_and_dense_agree() {
         let mut sparse = empty();
         for i in 0..500u32 {
-            add(&mut sparse, &i.to_le_bytes()).unwrap();
+            add(&mut sparse, &i.to_le_bytes(), 3000).unwrap();
         }
         assert!(!is_dense(&sparse));
         let mut dense = sparse.clone();
@@ -464,6 +473,6 @@ mod tests {
         assert_eq!(count(&truncated), Err(HllError::Corrupt));
         let mut cut_xzero = empty();
         cut_xzero.pop();
-        assert_eq!(add(&mut cut_xzero, b"x"), Err(HllError::Corrupt));
+        assert_eq!(add(&mut cut_xzero, b"x", 3000), Err(HllError::Corrupt));
     }
 }

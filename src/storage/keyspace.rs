@@ -76,6 +76,8 @@ pub struct Keyspace {
     pub now_ms: i64,
     /// When set, reads do not update access times (CLIENT NO-TOUCH).
     pub no_touch: bool,
+    /// Encoding thresholds, refreshed from the configuration before each command.
+    pub limits: super::limits::EncodingLimits,
 }
 
 impl Keyspace {
@@ -100,6 +102,7 @@ impl Keyspace {
             nshards,
             now_ms: crate::clock::unix_ms(),
             no_touch: false,
+            limits: Default::default(),
         }
     }
 

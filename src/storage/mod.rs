@@ -6,6 +6,7 @@
 pub mod hll;
 pub mod key;
 pub mod keyspace;
+pub mod limits;
 pub mod value;
 pub mod zset;
 

@@ -90,3 +90,13 @@ fn multi_key_across_cores() {
         "PFMERGE a str",
     ]);
 }
+
+/// A lower `hll-sparse-max-bytes` turns sketches dense sooner, byte for byte like Redis.
+#[test]
+fn sparse_limit_follows_config_set() {
+    let pair = Pair::start(&[]);
+    let mut c = pair.conns();
+    c.check_all(&["CONFIG SET hll-sparse-max-bytes 60"]);
+    pfadd_many(&mut c, "h", "x", 40);
+    c.check_all(&["STRLEN h", "GET h", "PFCOUNT h"]);
+}

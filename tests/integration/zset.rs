@@ -282,7 +282,11 @@ fn zrandmember_picks_members() {
     assert!(set.iter().all(|m| m.starts_with(b"m")));
     let few = items(conn.call(&[b"ZRANDMEMBER", b"z", b"10"]));
     let few: HashSet<Vec<u8>> = few.iter().map(|v| v.bytes().unwrap().to_vec()).collect();
-    assert_eq!(few.len(), 10, "a small positive count also returns distinct members");
+    assert_eq!(
+        few.len(),
+        10,
+        "a small positive count also returns distinct members"
+    );
     let repeated = items(conn.call(&[b"ZRANDMEMBER", b"z", b"-500"]));
     assert_eq!(
         repeated.len(),
@@ -369,4 +373,32 @@ fn generic_commands_handle_sorted_sets() {
     let debug = pair.subject.conn().call(&[b"DEBUG", b"OBJECT", b"dz"]);
     let text = String::from_utf8_lossy(&debug).into_owned();
     assert!(text.contains("encoding:listpack"), "{text}");
+}
+
+/// CONFIG SET of the listpack thresholds takes effect for the next command, on every core.
+#[test]
+fn listpack_thresholds_follow_config_set() {
+    let pair = Pair::start(&["--cores", "2"]);
+    let mut c = pair.conns();
+    c.check_all(&[
+        "CONFIG SET zset-max-listpack-entries 2 zset-max-listpack-value 3",
+        "ZADD a 1 x 2 y",
+        "OBJECT ENCODING a",
+        "ZADD a 3 z",
+        "OBJECT ENCODING a",
+        "ZADD b 1 abcd",
+        "OBJECT ENCODING b",
+        "ZADD c{b} 1 abc",
+        "OBJECT ENCODING c{b}",
+        "ZUNIONSTORE d 1 a",
+        "OBJECT ENCODING d",
+        "ZRANGESTORE e a 0 1",
+        "OBJECT ENCODING e",
+        "CONFIG SET zset-max-listpack-entries 0",
+        "ZADD f 1 x",
+        "OBJECT ENCODING f",
+        "CONFIG SET zset-max-ziplist-entries 128 zset-max-ziplist-value 64",
+        "ZADD g 1 x",
+        "OBJECT ENCODING g",
+    ]);
 }

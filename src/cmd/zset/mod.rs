@@ -17,6 +17,7 @@ use super::error::reply_error;
 use super::{Args, CmdError, CmdResult, Command, Exec, KeyRange, Spread, MOVABLE_KEYS, WRITE};
 use crate::protocol::number::{parse_f64, parse_i64};
 use crate::protocol::Reply;
+use crate::storage::limits::EncodingLimits;
 use crate::storage::zset::{Added, ZSet};
 use crate::storage::{Keyspace, Value};
 
@@ -125,7 +126,7 @@ fn store(ks: &mut Keyspace, dst: &[u8], mut set: ZSet) -> i64 {
         ks.remove(dst);
         return 0;
     }
-    set.shrink_encoding();
+    set.shrink_encoding(ks.limits);
     let len = set.len() as i64;
     ks.insert(dst, Value::ZSet(Box::new(set)), 0);
     len
@@ -254,6 +255,7 @@ fn zadd_generic(ks: &mut Keyspace, args: Args, reply: &mut Reply, incr: bool) {
         }
     }
     let key = args.get(1);
+    let limits = ks.limits;
     let (mut added, mut updated, mut processed) = (0i64, 0i64, 0i64);
     let mut newscore = 0.0;
     match zset_mut(ks, key) {
@@ -262,7 +264,7 @@ fn zadd_generic(ks: &mut Keyspace, args: Args, reply: &mut Reply, incr: bool) {
         Ok(found) => {
             if found.is_none() {
                 // Redis 7.0 picks the encoding from the first member alone.
-                let set = ZSet::with_hint(1, args.get(at + 1).len());
+                let set = ZSet::with_hint(1, args.get(at + 1).len(), limits);
                 ks.insert(key, Value::ZSet(Box::new(set)), 0);
             }
             let Ok(Some(z)) = zset_mut(ks, key) else {
@@ -270,7 +272,7 @@ fn zadd_generic(ks: &mut Keyspace, args: Args, reply: &mut Reply, incr: bool) {
             };
             for (j, &score) in scores.iter().enumerate() {
                 let member = args.get(at + 2 * j + 1);
-                match zadd_one(z, &f, member, score) {
+                match zadd_one(z, &f, member, score, limits) {
                     Err(()) => {
                         drop_if_empty(ks, key);
                         return reply_error(
@@ -310,6 +312,7 @@ fn zadd_one(
     f: &ZaddFlags,
     member: &[u8],
     mut score: f64,
+    limits: EncodingLimits,
 ) -> Result<Option<(Added, f64)>, ()> {
     match z.score(member) {
         Some(cur) => {
@@ -325,10 +328,10 @@ fn zadd_one(
             if (f.lt && score >= cur) || (f.gt && score <= cur) {
                 return Ok(None);
             }
-            Ok(Some((z.add(member, score), score)))
+            Ok(Some((z.add(member, score, limits), score)))
         }
         None if f.xx => Ok(None),
-        None => Ok(Some((z.add(member, score), score))),
+        None => Ok(Some((z.add(member, score, limits), score))),
     }
 }
 

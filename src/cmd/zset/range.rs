@@ -405,6 +405,7 @@ fn zrange_generic(
         Ok(spec) => spec,
         Err(e) => return reply_error(reply, &e),
     };
+    let limits = ks.limits;
     let z = match zset_mut(ks, args.get(first)) {
         Err(e) => return reply_error(reply, &e),
         Ok(z) => z,
@@ -414,11 +415,11 @@ fn zrange_generic(
         .map_or_else(Vec::new, |z| select(z, &spec, rev, offset, limit));
     if store_result {
         let result = z.map_or_else(
-            || ZSet::with_hint(0, 0),
+            || ZSet::with_hint(0, 0, limits),
             |z| {
-                let mut out = ZSet::with_hint(nodes.len(), 0);
+                let mut out = ZSet::with_hint(nodes.len(), 0, limits);
                 for &n in &nodes {
-                    out.add(z.member(n), z.score_at(n));
+                    out.add(z.member(n), z.score_at(n), limits);
                 }
                 out
             },

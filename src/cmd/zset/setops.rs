@@ -217,9 +217,9 @@ fn generic(ks: &mut Keyspace, args: Args, reply: &mut Reply, name: &str, op: Op)
     }
     if store_to {
         let longest = elements.iter().map(|e| e.0.len()).max().unwrap_or(0);
-        let mut set = ZSet::with_hint(elements.len(), longest);
+        let mut set = ZSet::with_hint(elements.len(), longest, ks.limits);
         for (m, s) in &elements {
-            set.add(m, *s);
+            set.add(m, *s, ks.limits);
         }
         let len = store(ks, args.get(1), set);
         return reply.int(len);

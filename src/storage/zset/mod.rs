@@ -15,10 +15,7 @@ use std::hash::BuildHasher;
 
 pub use tree::{cmp_entry, Iter, Tree, NIL};
 
-/// redis-server's default `zset-max-listpack-entries`.
-pub const MAX_LISTPACK_ENTRIES: usize = 128;
-/// redis-server's default `zset-max-listpack-value`.
-pub const MAX_LISTPACK_VALUE: usize = 64;
+use super::limits::EncodingLimits;
 
 /// A sorted set.
 #[derive(Clone, Debug)]
@@ -53,12 +50,13 @@ pub enum Added {
 impl ZSet {
     /// An empty set with the encoding redis-server picks when creating one for `len_hint`
     /// elements whose longest member has `max_member` bytes.
-    pub fn with_hint(len_hint: usize, max_member: usize) -> ZSet {
+    pub fn with_hint(len_hint: usize, max_member: usize, limits: EncodingLimits) -> ZSet {
         ZSet {
             tree: Tree::default(),
             index: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
-            listpack: len_hint <= MAX_LISTPACK_ENTRIES && max_member <= MAX_LISTPACK_VALUE,
+            listpack: len_hint <= limits.zset_max_listpack_entries
+                && max_member <= limits.zset_max_listpack_value,
         }
     }
 
@@ -76,12 +74,12 @@ impl ZSet {
 
     /// Converts a skiplist-encoded set back to listpack when it is small enough (what
     /// redis-server does for the results of ZUNIONSTORE, ZRANGESTORE and friends).
-    pub fn shrink_encoding(&mut self) {
+    pub fn shrink_encoding(&mut self, limits: EncodingLimits) {
         if !self.listpack
-            && self.len() <= MAX_LISTPACK_ENTRIES
+            && self.len() <= limits.zset_max_listpack_entries
             && self
                 .iter_from(0, false)
-                .all(|n| self.member(n).len() <= MAX_LISTPACK_VALUE)
+                .all(|n| self.member(n).len() <= limits.zset_max_listpack_value)
         {
             self.listpack = true;
             self.tree.clear_negative_zeros();
@@ -127,7 +125,7 @@ impl ZSet {
     /// Sets `member`'s score, adding it when absent. A listpack holds scores as text where
     /// `-0` reads back as 0, so the sign of a zero score is dropped there; an insertion that
     /// turns the set into a skiplist keeps it, as redis-server converts before inserting.
-    pub fn add(&mut self, member: &[u8], mut score: f64) -> Added {
+    pub fn add(&mut self, member: &[u8], mut score: f64, limits: EncodingLimits) -> Added {
         let hash = self.hash(member);
         let tree = &self.tree;
         let found = self
@@ -136,7 +134,8 @@ impl ZSet {
             .copied();
         if found.is_none()
             && self.listpack
-            && (self.len() + 1 > MAX_LISTPACK_ENTRIES || member.len() > MAX_LISTPACK_VALUE)
+            && (self.len() + 1 > limits.zset_max_listpack_entries
+                || member.len() > limits.zset_max_listpack_value)
         {
             self.listpack = false;
         }
@@ -219,13 +218,19 @@ impl ZSet {
 mod tests {
     use super::*;
 
+    const L: EncodingLimits = EncodingLimits {
+        zset_max_listpack_entries: 128,
+        zset_max_listpack_value: 64,
+        hll_sparse_max_bytes: 3000,
+    };
+
     #[test]
     fn add_update_remove_keep_index_and_order() {
-        let mut z = ZSet::with_hint(1, 1);
-        assert_eq!(z.add(b"a", 2.0), Added::New);
-        assert_eq!(z.add(b"b", 1.0), Added::New);
-        assert_eq!(z.add(b"a", 2.0), Added::Unchanged);
-        assert_eq!(z.add(b"a", 0.5), Added::Updated);
+        let mut z = ZSet::with_hint(1, 1, L);
+        assert_eq!(z.add(b"a", 2.0, L), Added::New);
+        assert_eq!(z.add(b"b", 1.0, L), Added::New);
+        assert_eq!(z.add(b"a", 2.0, L), Added::Unchanged);
+        assert_eq!(z.add(b"a", 0.5, L), Added::Updated);
         assert_eq!(z.rank(b"a", false), Some(0));
         assert_eq!(z.rank(b"a", true), Some(1));
         assert_eq!(z.score(b"a"), Some(0.5));
@@ -234,26 +239,26 @@ mod tests {
         assert_eq!(z.len(), 1);
         assert_eq!(z.score(b"b"), Some(1.0));
         assert!(z.is_listpack());
-        for i in 0..MAX_LISTPACK_ENTRIES {
-            z.add(format!("m{i}").as_bytes(), i as f64);
+        for i in 0..128 {
+            z.add(format!("m{i}").as_bytes(), i as f64, L);
         }
         assert_eq!(z.encoding(), "skiplist");
-        let mut x = ZSet::with_hint(1, 1);
-        x.add(&[b'x'; MAX_LISTPACK_VALUE + 1], 1.0);
+        let mut x = ZSet::with_hint(1, 1, L);
+        x.add(&[b'x'; 65], 1.0, L);
         assert_eq!(x.encoding(), "skiplist");
     }
 
     #[test]
     fn many_members_stay_consistent() {
-        let mut z = ZSet::with_hint(0, 0);
+        let mut z = ZSet::with_hint(0, 0, L);
         for i in 0..5000u32 {
-            z.add(&i.to_be_bytes(), (i % 97) as f64);
+            z.add(&i.to_be_bytes(), (i % 97) as f64, L);
         }
         for i in (0..5000u32).step_by(3) {
             assert!(z.remove(&i.to_be_bytes()));
         }
         for i in (1..5000u32).step_by(3) {
-            z.add(&i.to_be_bytes(), -(i as f64));
+            z.add(&i.to_be_bytes(), -(i as f64), L);
         }
         let mut prev: Option<(f64, Vec<u8>)> = None;
         for (rank, n) in z.iter_from(0, false).enumerate() {
