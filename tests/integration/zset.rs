@@ -405,3 +405,53 @@ fn listpack_thresholds_follow_config_set() {
         "OBJECT ENCODING g",
     ]);
 }
+
+/// ZSCAN over a large set returns every member that stays in the set for the whole
+/// iteration, even while other members come and go (growing and shrinking the index), and
+/// the same pairs as redis-server when nothing changes.
+#[test]
+fn zscan_walks_large_sets_completely() {
+    let pair = Pair::start(&[]);
+    let mut c = pair.conns();
+    zadd_many(&mut c, "big", 1000, |i| (i % 37).to_string());
+    let scan_all = |conn: &mut super::resp::Conn, churn: bool| -> Vec<(Vec<u8>, Vec<u8>)> {
+        let (mut cursor, mut pairs, mut calls) = (b"0".to_vec(), Vec::new(), 0);
+        loop {
+            let raw = conn.call(&[b"ZSCAN", b"big", &cursor, b"COUNT", b"7"]);
+            let (reply, _) = decode(&raw).unwrap().unwrap();
+            let parts = reply.items().unwrap();
+            for kv in parts[1].items().unwrap().chunks(2) {
+                pairs.push((
+                    kv[0].bytes().unwrap().to_vec(),
+                    kv[1].bytes().unwrap().to_vec(),
+                ));
+            }
+            cursor = parts[0].bytes().unwrap().to_vec();
+            calls += 1;
+            if churn && calls % 5 == 0 {
+                let tmp = format!("tmp{calls}");
+                conn.call(&[b"ZADD", b"big", b"1", tmp.as_bytes()]);
+                if calls % 10 == 0 {
+                    conn.call(&[b"ZREM", b"big", format!("tmp{}", calls - 5).as_bytes()]);
+                }
+            }
+            if cursor == b"0" {
+                pairs.sort();
+                pairs.dedup();
+                return pairs;
+            }
+            assert!(calls < 100_000, "ZSCAN did not finish");
+        }
+    };
+    let ours = scan_all(&mut c.subject, false);
+    assert_eq!(ours.len(), 1000);
+    assert_eq!(ours, scan_all(&mut c.oracle, false));
+    let churned = scan_all(&mut c.subject, true);
+    for i in 0..1000 {
+        let member = format!("member:{i}").into_bytes();
+        assert!(
+            churned.iter().any(|(m, _)| *m == member),
+            "member:{i} missed"
+        );
+    }
+}

@@ -5,8 +5,9 @@
 //! and `zrandmemberWithCountCommand` for RESP2 and RESP3.
 //!
 //! ZSCAN of a listpack-encoded set returns everything at once with cursor 0, as Redis does;
-//! for larger sets the cursor is an ascending rank (Redis uses its hash table's cursor, so
-//! the cursors differ while the elements returned over a whole iteration are the same).
+//! larger sets are scanned bucket by bucket through the member index with Redis's
+//! reverse-binary cursors (the cursor values differ from Redis's, which hash differently, but
+//! the guarantee is the same: an element present for a whole iteration is returned).
 
 use std::cell::Cell;
 
@@ -287,18 +288,26 @@ pub fn zscan(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         Ok(_) => return reply_error(reply, &CmdError::Syntax),
         Err(e) => return reply_error(reply, &e),
     };
-    let (start, take) = if z.is_listpack() {
-        (0, z.len())
-    } else {
-        (opts.cursor.min(z.len() as u64) as usize, opts.count)
-    };
-    let nodes: Vec<u32> = z.iter_from(start, false).take(take).collect();
-    let end = start + nodes.len();
-    let next = if end >= z.len() { 0 } else { end };
     let matches = |m: &[u8]| {
         opts.pattern
             .as_deref()
             .is_none_or(|p| crate::glob::glob_match(p, m, false))
+    };
+    let mut nodes: Vec<u32> = Vec::new();
+    let next = if z.is_listpack() {
+        nodes.extend(z.iter_from(0, false));
+        0
+    } else {
+        // redis-server's loop: buckets until COUNT elements or ten times COUNT buckets.
+        let mut cursor = opts.cursor;
+        let mut budget = opts.count.saturating_mul(10);
+        loop {
+            cursor = z.scan(cursor, |n| nodes.push(n));
+            budget -= 1;
+            if cursor == 0 || budget == 0 || nodes.len() >= opts.count {
+                break cursor;
+            }
+        }
     };
     let kept: Vec<u32> = nodes
         .into_iter()

@@ -1,18 +1,21 @@
 //! Sorted set values: members ordered by `(score, member)`, with a member → node index.
 //!
-//! The order lives in an order-statistic treap ([`tree::Tree`]); a hashbrown table of `u32`
-//! node indexes finds a member's node (and so its score) in O(1). The encoding redis-server
+//! The order lives in an order-statistic treap ([`tree::Tree`]); an open-addressing table of
+//! `u32` node indexes ([`index::Index`]) finds a member's node (and so its score) in O(1) and
+//! gives ZSCAN redis-server's cursor guarantee. The encoding redis-server
 //! would report (`listpack` for small sets, `skiplist` once a set grows past
 //! `zset-max-listpack-entries` members or holds a member longer than
 //! `zset-max-listpack-value` bytes) is tracked as a flag so OBJECT ENCODING and the reply
 //! shapes that depend on it (ZSCAN, ZRANDMEMBER) match. Pure and synchronous; owned by the
 //! data core that owns the key.
 
+pub mod index;
 pub mod tree;
 
-use hashbrown::{DefaultHashBuilder, HashTable};
+use hashbrown::DefaultHashBuilder;
 use std::hash::BuildHasher;
 
+use index::Index;
 pub use tree::{cmp_entry, Iter, Tree, NIL};
 
 use super::limits::EncodingLimits;
@@ -21,7 +24,7 @@ use super::limits::EncodingLimits;
 #[derive(Clone, Debug)]
 pub struct ZSet {
     tree: Tree,
-    index: HashTable<u32>,
+    index: Index,
     hasher: DefaultHashBuilder,
     listpack: bool,
 }
@@ -53,7 +56,7 @@ impl ZSet {
     pub fn with_hint(len_hint: usize, max_member: usize, limits: EncodingLimits) -> ZSet {
         ZSet {
             tree: Tree::default(),
-            index: HashTable::new(),
+            index: Index::default(),
             hasher: DefaultHashBuilder::default(),
             listpack: len_hint <= limits.zset_max_listpack_entries
                 && max_member <= limits.zset_max_listpack_value,
@@ -95,7 +98,7 @@ impl ZSet {
     }
 
     pub fn heap_size(&self) -> usize {
-        self.tree.heap_size() + self.index.capacity() * 5
+        self.tree.heap_size() + self.index.capacity() * 4
     }
 
     fn hash(&self, member: &[u8]) -> u64 {
@@ -105,9 +108,10 @@ impl ZSet {
     /// The node holding `member`.
     pub fn node(&self, member: &[u8]) -> Option<u32> {
         let tree = &self.tree;
-        self.index
-            .find(self.hash(member), |&n| tree.member(n) == member)
-            .copied()
+        let slot = self
+            .index
+            .find(self.hash(member), |n| tree.member(n) == member)?;
+        Some(self.index.get(slot))
     }
 
     pub fn score(&self, member: &[u8]) -> Option<f64> {
@@ -128,10 +132,7 @@ impl ZSet {
     pub fn add(&mut self, member: &[u8], mut score: f64, limits: EncodingLimits) -> Added {
         let hash = self.hash(member);
         let tree = &self.tree;
-        let found = self
-            .index
-            .find(hash, |&n| tree.member(n) == member)
-            .copied();
+        let found = self.index.find(hash, |n| tree.member(n) == member);
         if found.is_none()
             && self.listpack
             && (self.len() + 1 > limits.zset_max_listpack_entries
@@ -142,21 +143,19 @@ impl ZSet {
         if self.listpack && score == 0.0 {
             score = 0.0;
         }
-        match found {
-            Some(n) if self.tree.score(n) == score => Added::Unchanged,
-            Some(n) => {
+        match found.map(|slot| (slot, self.index.get(slot))) {
+            Some((_, n)) if self.tree.score(n) == score => Added::Unchanged,
+            Some((slot, n)) => {
                 let owned = self.tree.remove(n);
                 let m = self.tree.insert(score, owned);
-                if let Some(slot) = self.index.find_mut(hash, |&x| x == n) {
-                    *slot = m;
-                }
+                self.index.set(slot, m);
                 Added::Updated
             }
             None => {
                 let n = self.tree.insert(score, member.into());
                 let (tree, hasher) = (&self.tree, &self.hasher);
                 self.index
-                    .insert_unique(hash, n, |&x| hasher.hash_one(tree.member(x)));
+                    .insert(hash, n, |x| hasher.hash_one(tree.member(x)));
                 Added::New
             }
         }
@@ -165,24 +164,34 @@ impl ZSet {
     /// Removes `member`; false when absent.
     pub fn remove(&mut self, member: &[u8]) -> bool {
         let hash = self.hash(member);
-        let tree = &self.tree;
-        match self.index.find_entry(hash, |&n| tree.member(n) == member) {
-            Ok(entry) => {
-                let (n, _) = entry.remove();
-                self.tree.remove(n);
-                true
-            }
-            Err(_) => false,
-        }
+        let (tree, hasher) = (&self.tree, &self.hasher);
+        let Some(slot) = self.index.find(hash, |n| tree.member(n) == member) else {
+            return false;
+        };
+        let n = self.index.get(slot);
+        self.index
+            .remove_at(slot, |x| hasher.hash_one(tree.member(x)));
+        self.tree.remove(n);
+        true
     }
 
     /// Removes the node `n` (from a rank or range walk).
     pub fn remove_node(&mut self, n: u32) -> Box<[u8]> {
         let hash = self.hash(self.tree.member(n));
-        if let Ok(entry) = self.index.find_entry(hash, |&x| x == n) {
-            entry.remove();
+        let (tree, hasher) = (&self.tree, &self.hasher);
+        if let Some(slot) = self.index.find(hash, |x| x == n) {
+            self.index
+                .remove_at(slot, |x| hasher.hash_one(tree.member(x)));
         }
         self.tree.remove(n)
+    }
+
+    /// One ZSCAN step over the member index: calls `visit` with the nodes of the cursor's
+    /// bucket and returns the next cursor (0 at the end).
+    pub fn scan(&self, cursor: u64, visit: impl FnMut(u32)) -> u64 {
+        let (tree, hasher) = (&self.tree, &self.hasher);
+        self.index
+            .scan(cursor, |n| hasher.hash_one(tree.member(n)), visit)
     }
 
     /// Zero-based rank of `member`, ascending or (with `rev`) descending.
