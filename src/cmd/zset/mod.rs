@@ -247,11 +247,11 @@ fn zadd_generic(ks: &mut Keyspace, args: Args, reply: &mut Reply, incr: bool) {
             &CmdError::other("ERR GT, LT, and/or NX options at the same time are not compatible"),
         );
     }
-    let mut scores = Vec::with_capacity(elements);
+    // Every score is checked before anything changes; they are parsed again below rather
+    // than collected, to keep ZADD free of allocations besides the stored members.
     for j in 0..elements {
-        match parse_score(args.get(at + 2 * j)) {
-            Ok(s) => scores.push(s),
-            Err(e) => return reply_error(reply, &e),
+        if let Err(e) = parse_score(args.get(at + 2 * j)) {
+            return reply_error(reply, &e);
         }
     }
     let key = args.get(1);
@@ -270,7 +270,8 @@ fn zadd_generic(ks: &mut Keyspace, args: Args, reply: &mut Reply, incr: bool) {
             let Ok(Some(z)) = zset_mut(ks, key) else {
                 unreachable!("sorted set just ensured")
             };
-            for (j, &score) in scores.iter().enumerate() {
+            for j in 0..elements {
+                let score = parse_score(args.get(at + 2 * j)).unwrap_or_default();
                 let member = args.get(at + 2 * j + 1);
                 match zadd_one(z, &f, member, score, limits) {
                     Err(()) => {
@@ -292,7 +293,6 @@ fn zadd_generic(ks: &mut Keyspace, args: Args, reply: &mut Reply, incr: bool) {
                     }
                 }
             }
-            drop_if_empty(ks, key);
         }
     }
     if f.incr {
