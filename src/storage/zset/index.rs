@@ -22,14 +22,6 @@ pub struct Index {
 }
 
 impl Index {
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Slots allocated (for memory accounting).
     pub fn capacity(&self) -> usize {
         self.slots.len()
@@ -150,7 +142,7 @@ mod tests {
         for n in 0..1000 {
             ix.insert(h(n), n, h);
         }
-        assert_eq!(ix.len(), 1000);
+        assert_eq!(ix.len, 1000);
         for n in (0..1000).step_by(2) {
             let slot = ix.find(h(n), |x| x == n).unwrap();
             ix.remove_at(slot, h);
@@ -162,7 +154,7 @@ mod tests {
             let slot = ix.find(h(n), |x| x == n).unwrap();
             ix.remove_at(slot, h);
         }
-        assert!(ix.is_empty());
+        assert_eq!(ix.len, 0);
         assert!(ix.capacity() <= 16);
     }
 

@@ -9,14 +9,15 @@
 //! shapes that depend on it (ZSCAN, ZRANDMEMBER) match. Pure and synchronous; owned by the
 //! data core that owns the key.
 
-pub mod index;
-pub mod tree;
+mod index;
+mod tree;
 
 use hashbrown::DefaultHashBuilder;
 use std::hash::BuildHasher;
 
 use index::Index;
-pub use tree::{cmp_entry, Iter, Tree, NIL};
+use tree::Tree;
+pub use tree::{cmp_entry, Iter};
 
 use super::limits::EncodingLimits;
 
