@@ -34,12 +34,18 @@ pub struct Tree {
 }
 
 impl Default for Tree {
+    /// An empty tree whose priorities come from a per-tree random seed, so no insertion
+    /// order chosen by a client can make it degenerate (and its recursion deep).
     fn default() -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        let seed = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
         Tree {
             nodes: Vec::new(),
             root: NIL,
             free: NIL,
-            seed: 0x2545_f491_4f6c_dd1d,
+            seed: seed | 1,
         }
     }
 }
@@ -316,6 +322,22 @@ impl Iterator for Iter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Sorted insertions (the common "increasing score" pattern) keep the tree shallow: a
+    /// degenerate tree would overflow the test thread's stack in the recursive split.
+    #[test]
+    fn sorted_insertions_stay_balanced() {
+        let mut tree = Tree::default();
+        for i in 0..200_000u32 {
+            tree.insert(i as f64, i.to_be_bytes().into());
+        }
+        for i in (0..200_000u32).rev() {
+            tree.insert(-(i as f64), [b'n'].into());
+            tree.remove(tree.select(0));
+        }
+        assert_eq!(tree.len(), 200_000);
+        assert_eq!(tree.score(tree.select(123_456)), 123_456.0);
+    }
 
     /// Random inserts and removals checked against a sorted vector: ranks, selects, counts
     /// and iteration in both directions.
