@@ -11,12 +11,16 @@
 //! - [`shard`]: data-core executors, the cross-core mesh, cross-core transactions,
 //!   server-wide commands.
 //! - [`net`]: listeners and the connection loop.
+//! - [`cluster`]: cluster mode: the cluster state on the control core, nodes.conf, CLUSTER
+//!   commands, the routing view every data core checks keyed commands against, and the
+//!   cluster bus wire layer.
 //! - [`alloc`]: the counting allocator behind `INFO memory`.
 //!
 //! See `ARCHITECTURE.md` for the threads and the life of a command.
 
 pub mod alloc;
 pub mod clock;
+pub mod cluster;
 pub mod cmd;
 pub mod config;
 pub mod glob;

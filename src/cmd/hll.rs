@@ -76,7 +76,7 @@ fn sketch(ks: &mut Keyspace, key: &[u8]) -> Result<Option<Vec<u8>>, CmdError> {
 
 fn pfadd(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     let key = args.get(1);
-    let sparse_max = ks.limits.hll_sparse_max_bytes;
+    let sparse_max = ks.limits.hll_sparse_bytes;
     let mut updated = false;
     let bytes = match sketch_mut(ks, key) {
         Err(e) => return reply_error(reply, &e),
@@ -152,7 +152,7 @@ fn pfmerge(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         }
     }
     let key = args.get(1);
-    let sparse_max = ks.limits.hll_sparse_max_bytes;
+    let sparse_max = ks.limits.hll_sparse_bytes;
     if ks.get(key).is_none() {
         ks.insert(key, Value::Raw(hll::empty()), 0);
     }

@@ -7,11 +7,15 @@
 
 pub mod args;
 pub mod bitmap;
+pub mod collection;
 pub mod error;
+pub mod hash;
 pub mod hll;
 pub mod keys;
+pub mod list;
 pub mod meta;
 pub mod server;
+pub mod set;
 pub mod string;
 pub mod zset;
 
@@ -56,6 +60,7 @@ pub enum SessionCmd {
     Reset,
     ReadOnly,
     ReadWrite,
+    Asking,
     Time,
     Command,
 }
@@ -74,6 +79,7 @@ pub enum GlobalCmd {
     Keys,
     Scan,
     RandomKey,
+    Cluster,
 }
 
 /// Where a command executes.
@@ -109,22 +115,47 @@ impl KeyRange {
         step: 1,
     };
 
-    /// Calls `f` with the index of every key argument present in a command of `argc`
-    /// arguments.
-    pub fn for_each(&self, argc: usize, mut f: impl FnMut(usize)) {
+    /// The index of every key argument present in a command of `argc` arguments.
+    pub fn indices(&self, argc: usize) -> std::iter::StepBy<std::ops::Range<usize>> {
+        let step = self.step.max(1) as usize;
         if self.first <= 0 || self.first as usize >= argc {
-            return;
+            return (0..0).step_by(step);
         }
         let last = if self.last < 0 {
             argc as i32 + self.last
         } else {
             self.last.min(argc as i32 - 1)
         };
-        let mut i = self.first;
-        while i <= last {
-            f(i as usize);
-            i += self.step.max(1);
-        }
+        (self.first as usize..(last + 1).max(self.first) as usize).step_by(step)
+    }
+
+    /// Calls `f` with the index of every key argument present in a command of `argc`
+    /// arguments.
+    pub fn for_each(&self, argc: usize, f: impl FnMut(usize)) {
+        self.indices(argc).for_each(f)
+    }
+}
+
+/// Whether a command's key positions come from its table range; otherwise they come from its
+/// key specs (see [`for_each_key`]).
+pub fn keys_from_range(cmd: &Command) -> bool {
+    cmd.keys != KeyRange::NONE || !matches!(cmd.exec, Exec::Keyed(..))
+}
+
+/// Calls `f` with the index of every key argument of `args`: from the table's key range, or,
+/// for a keyed command whose range is empty because its keys move (SINTERCARD, LMPOP,
+/// ZUNIONSTORE: a key count comes first), from its `COMMAND` key specs. A malformed key count
+/// yields no keys; the handler then replies with the error.
+pub fn for_each_key(cmd: &Command, args: Args, f: impl FnMut(usize)) {
+    if keys_from_range(cmd) {
+        return cmd.keys.for_each(args.len(), f);
+    }
+    let Some(meta) = meta::lookup(cmd.name.as_bytes()) else {
+        return;
+    };
+    let line: Vec<&[u8]> = args.iter().collect();
+    if let Ok(keys) = meta::command_keys(meta, &line) {
+        keys.into_iter().for_each(f);
     }
 }
 
@@ -134,9 +165,6 @@ pub const NO_AUTH: u16 = 1;
 pub const WRITE: u16 = 1 << 1;
 /// Administrative.
 pub const ADMIN: u16 = 1 << 2;
-/// Key positions depend on the arguments (`movablekeys`): routing reads them from the
-/// command's key specs instead of [`Command::keys`].
-pub const MOVABLE_KEYS: u16 = 1 << 3;
 
 /// One command's table entry.
 #[derive(Clone, Copy, Debug)]
@@ -151,22 +179,6 @@ pub struct Command {
 }
 
 impl Command {
-    /// Calls `f` with the index of every key argument of `args`: from the key range, or for
-    /// [`MOVABLE_KEYS`] commands from the key specs (no keys when those cannot be read: the
-    /// handler then replies with the error).
-    pub fn for_each_key(&self, args: Args, mut f: impl FnMut(usize)) {
-        if self.flags & MOVABLE_KEYS == 0 {
-            return self.keys.for_each(args.len(), f);
-        }
-        let Some(meta) = meta::lookup(self.name.as_bytes()) else {
-            return;
-        };
-        let argv: Vec<&[u8]> = args.iter().collect();
-        if let Ok(keys) = meta::command_keys(meta, &argv) {
-            keys.into_iter().for_each(&mut f);
-        }
-    }
-
     pub fn arity_ok(&self, argc: usize) -> bool {
         if self.arity >= 0 {
             argc == self.arity as usize
@@ -177,11 +189,14 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 6] {
+fn families() -> [&'static [Command]; 9] {
     [
         string::COMMANDS,
         keys::COMMANDS,
         server::COMMANDS,
+        hash::COMMANDS,
+        set::COMMANDS,
+        list::COMMANDS,
         zset::COMMANDS,
         bitmap::COMMANDS,
         hll::COMMANDS,

@@ -35,6 +35,7 @@ pub const COMMANDS: &[Command] = &[
     session("reset", 1, NO_AUTH, SessionCmd::Reset),
     session("readonly", 1, 0, SessionCmd::ReadOnly),
     session("readwrite", 1, 0, SessionCmd::ReadWrite),
+    session("asking", 1, 0, SessionCmd::Asking),
     session("time", 1, 0, SessionCmd::Time),
     session("command", -1, 0, SessionCmd::Command),
     global("client", -2, 0, GlobalCmd::Client),
@@ -48,4 +49,5 @@ pub const COMMANDS: &[Command] = &[
     global("keys", 2, 0, GlobalCmd::Keys),
     global("scan", -2, 0, GlobalCmd::Scan),
     global("randomkey", 1, 0, GlobalCmd::RandomKey),
+    global("cluster", -2, 0, GlobalCmd::Cluster),
 ];

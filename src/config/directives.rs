@@ -175,7 +175,7 @@ table! {
     "shards", Int { min: 0, max: 1024 }, "0", Immutable, Applied, Solikv,
         "Internal shards (0 = one per data core)";
     "cores", Int { min: 0, max: 1024 }, "0", Immutable, Applied, Solikv,
-        "Data cores (0 = every available CPU)";
+        "Data cores (0 = every available CPU but one, at least one)";
     "pin", Bool, "yes", Immutable, Applied, Solikv,
         "Pin each data core to its own CPU";
     "acl-pubsub-default", Enum(&["allchannels", "resetchannels"]), "resetchannels", Mutable, Ignored, Acl,
@@ -250,7 +250,7 @@ table! {
         "Let replicas migrate to orphaned primaries";
     "cluster-announce-bus-port", Int { min: 0, max: 65535 }, "0", Mutable, Applied, Cluster,
         "Cluster bus port announced to other nodes (0 = port + 10000)";
-    "cluster-announce-hostname", Hostname, "", Mutable, Ignored, Cluster,
+    "cluster-announce-hostname", Hostname, "", Mutable, Applied, Cluster,
         "Hostname announced to other nodes";
     "cluster-announce-ip", Str, "", Mutable, Applied, Cluster,
         "IP address announced to other nodes";
@@ -270,7 +270,7 @@ table! {
         "Milliseconds before an unreachable node is considered failing";
     "cluster-port", Int { min: 0, max: 65535 }, "0", Immutable, Applied, Cluster,
         "Cluster bus port (0 = port + 10000)";
-    "cluster-preferred-endpoint-type", Enum(&["ip", "hostname", "unknown-endpoint"]), "ip", Mutable, Ignored, Cluster,
+    "cluster-preferred-endpoint-type", Enum(&["ip", "hostname", "unknown-endpoint"]), "ip", Mutable, Applied, Cluster,
         "Endpoint shown in redirects and CLUSTER SHARDS";
     "cluster-replica-no-failover", Bool, "no", Mutable, Applied, Cluster,
         "Never fail over this replica automatically";
@@ -300,9 +300,9 @@ table! {
         "Allow MODULE: no, yes or local";
     "enable-protected-configs", Enum(&["no", "yes", "local"]), "no", Immutable, Ignored, General,
         "Allow CONFIG SET of protected directives: no, yes or local";
-    "hash-max-listpack-entries", Int { min: 0, max: I64_MAX }, "512", Mutable, Ignored, Encoding,
+    "hash-max-listpack-entries", Int { min: 0, max: I64_MAX }, "512", Mutable, Applied, Encoding,
         "Hash entries kept in the compact encoding";
-    "hash-max-listpack-value", Memory { min: 0, max: MEM_MAX }, "64", Mutable, Ignored, Encoding,
+    "hash-max-listpack-value", Memory { min: 0, max: MEM_MAX }, "64", Mutable, Applied, Encoding,
         "Largest hash value kept in the compact encoding";
     "hll-sparse-max-bytes", Memory { min: 0, max: MEM_MAX }, "3000", Mutable, Applied, Encoding,
         "Largest sparse HyperLogLog";
@@ -438,7 +438,7 @@ table! {
         "Snapshot after <seconds> if <changes> happened, repeated pairs; \"\" = off";
     "server_cpulist", Str, "", Immutable, Ignored, General,
         "CPUs for the main thread";
-    "set-max-intset-entries", Int { min: 0, max: I64_MAX }, "512", Mutable, Ignored, Encoding,
+    "set-max-intset-entries", Int { min: 0, max: I64_MAX }, "512", Mutable, Applied, Encoding,
         "Set members kept in the integer-set encoding";
     "set-proc-title", Bool, "yes", Immutable, Ignored, General,
         "Change the process title";

@@ -13,10 +13,12 @@ use std::rc::Rc;
 use futures_lite::AsyncWriteExt;
 use glommio::net::TcpStream;
 
+use super::poller::{Poller, Registration};
 use super::session::{self, Flow, Session};
 use crate::clock;
+use crate::cluster::{self, view::Route};
 use crate::cmd::error::unknown_command;
-use crate::cmd::{self, Args, CmdError, Command, Exec, Spread, NO_AUTH};
+use crate::cmd::{self, Args, CmdError, Command, Exec, SessionCmd, Spread, NO_AUTH};
 use crate::protocol::{Limits, Parsed, Reply, RequestParser, Span};
 use crate::shard::clients::ClientHandle;
 use crate::shard::core::CoreCtx;
@@ -26,7 +28,11 @@ use crate::shard::{global, spread};
 const READ_CHUNK: usize = 16 * 1024;
 
 /// Serves one client until it disconnects, quits or is killed.
-pub async fn serve(ctx: Rc<CoreCtx>, mut stream: TcpStream) {
+pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, mut stream: TcpStream) {
+    let Ok(registration) = poller.register(stream.as_raw_fd()) else {
+        log::warn!("cannot add a client socket to the epoll set");
+        return;
+    };
     let id = ctx
         .shared
         .next_client_id
@@ -43,16 +49,19 @@ pub async fn serve(ctx: Rc<CoreCtx>, mut stream: TcpStream) {
     let authenticated = ctx.opts.borrow().requirepass.is_none();
     let mut sess = Session::new(handle.clone(), authenticated);
     let mut conn = Conn::new(ctx.ncores);
+    let mut drained = false;
     loop {
         if conn.filled == conn.rbuf.len() {
             let wanted = conn.parser.wanted_len().unwrap_or(0);
             let grow = wanted.max(conn.rbuf.len() + READ_CHUNK);
             conn.rbuf.resize(grow, 0);
         }
-        let n = match read_some(&stream, &mut conn.rbuf[conn.filled..]).await {
+        let buf = &mut conn.rbuf[conn.filled..];
+        let n = match read_some(&stream, &registration, buf, drained).await {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
+        drained = n < buf.len();
         conn.filled += n;
         ctx.stats
             .net_input_bytes
@@ -84,19 +93,23 @@ pub async fn serve(ctx: Rc<CoreCtx>, mut stream: TcpStream) {
 
 /// Reads what the socket holds into `buf`, waiting only when it holds nothing.
 ///
-/// glommio's own read arms an io_uring poll after every partial read, and on a busy core each
-/// poll completes through a task-work interrupt that costs more than the request itself
-/// (measured: `tuning/FINDINGS.md`). Here a non-blocking `recv` takes whatever is queued and
-/// only an empty socket parks, on a one-byte peek. The yield first lets the other connections
-/// of this core run, so a client's next request has usually arrived by then.
-async fn read_some(stream: &TcpStream, buf: &mut [u8]) -> std::io::Result<usize> {
-    futures_lite::future::yield_now().await;
+/// When the previous read left the socket `drained`, this waits for the core's epoll set to
+/// report new data before reading again, rather than spending a `recv` on an empty socket.
+/// Waiting costs no io_uring operation (see [`super::poller`] for why).
+async fn read_some(
+    stream: &TcpStream,
+    registration: &Registration,
+    buf: &mut [u8],
+    drained: bool,
+) -> std::io::Result<usize> {
+    if drained {
+        registration.readable().await;
+    }
     loop {
         if let Some(n) = try_recv(stream.as_raw_fd(), buf)? {
             return Ok(n);
         }
-        let mut one = [0u8; 1];
-        stream.peek(&mut one).await?;
+        registration.readable().await;
     }
 }
 
@@ -306,10 +319,13 @@ async fn dispatch(
     pending: &mut Pending,
 ) -> Flow {
     let Some((id, cmd)) = cmd::lookup(args.get(0)) else {
+        sess.asking = false;
         let rest: Vec<&[u8]> = args.iter().skip(1).collect();
         return pending.reject(out, &unknown_command(args.get(0), &rest));
     };
     sess.handle.last_cmd.set(cmd.name);
+    let asking = sess.asking && !matches!(cmd.exec, Exec::Session(SessionCmd::Asking));
+    sess.asking &= !asking;
     if !cmd.arity_ok(args.len()) {
         return pending.reject(out, &CmdError::WrongArity(cmd.name.to_string()));
     }
@@ -318,9 +334,23 @@ async fn dispatch(
     }
     match cmd.exec {
         Exec::Keyed(_, spread) => {
+            if ctx.cluster.enabled() {
+                let q = cluster::command::query(cmd, asking, sess.readonly);
+                let redirect = match cluster::command::check_local(ctx, cmd, &args, q) {
+                    Route::Here => None,
+                    Route::Redirect(r) => Some(r),
+                    Route::NeedsKeys(slot) => {
+                        pending.flush(ctx, out).await;
+                        cluster::command::check_unstable(ctx, slot, cmd, &args, q).await
+                    }
+                };
+                if let Some(r) = redirect {
+                    return pending.reject(out, &CmdError::other(r.text()));
+                }
+            }
             let mut target: Option<usize> = None;
             let mut spans_cores = false;
-            cmd.for_each_key(args, |i| {
+            cmd::for_each_key(cmd, args, |i| {
                 let core = ctx.core_of_key(args.get(i));
                 match target {
                     None => target = Some(core),

@@ -10,8 +10,10 @@ use futures_lite::AsyncWriteExt;
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::conn;
+use super::poller::Poller;
 use crate::shard::core::CoreCtx;
 use crate::shard::options::RunOptions;
+use crate::shard::task;
 
 /// A parsed `bind` entry: the address and whether failing to bind it is tolerated (`-`).
 fn resolve(entry: &str, port: u16) -> Result<(SocketAddr, bool), String> {
@@ -84,9 +86,16 @@ pub async fn serve(ctx: Rc<CoreCtx>) -> Result<(), String> {
             Err(e) => return Err(format!("core {}: bind {entry}: {e}", ctx.core)),
         }
     }
+    let bell = task::bell().ok_or_else(|| format!("core {}: no bell installed", ctx.core))?;
+    let poller = Poller::new(bell).map_err(|e| format!("core {}: epoll: {e}", ctx.core))?;
+    glommio::spawn_local(poller.clone().drive()).detach();
     let mut tasks = Vec::new();
     for listener in listeners {
-        tasks.push(glommio::spawn_local(accept_loop(ctx.clone(), listener)));
+        tasks.push(task::spawn(accept_loop(
+            ctx.clone(),
+            poller.clone(),
+            listener,
+        )));
     }
     for task in tasks {
         task.await;
@@ -94,7 +103,7 @@ pub async fn serve(ctx: Rc<CoreCtx>) -> Result<(), String> {
     Ok(())
 }
 
-async fn accept_loop(ctx: Rc<CoreCtx>, listener: glommio::net::TcpListener) {
+async fn accept_loop(ctx: Rc<CoreCtx>, poller: Rc<Poller>, listener: glommio::net::TcpListener) {
     loop {
         let mut stream = match listener.accept().await {
             Ok(stream) => stream,
@@ -118,8 +127,9 @@ async fn accept_loop(ctx: Rc<CoreCtx>, listener: glommio::net::TcpListener) {
         shared.total_connections.fetch_add(1, Ordering::Relaxed);
         let _ = stream.set_nodelay(true);
         let ctx2 = ctx.clone();
-        glommio::spawn_local(async move {
-            conn::serve(ctx2.clone(), stream).await;
+        let poller = poller.clone();
+        task::spawn(async move {
+            conn::serve(ctx2.clone(), poller, stream).await;
             ctx2.shared
                 .connected_clients
                 .fetch_sub(1, Ordering::Relaxed);

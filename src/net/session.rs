@@ -27,6 +27,8 @@ pub struct Session {
     pub handle: Rc<ClientHandle>,
     pub authenticated: bool,
     pub readonly: bool,
+    /// ASKING was the previous command (cluster mode).
+    pub asking: bool,
 }
 
 impl Session {
@@ -35,6 +37,7 @@ impl Session {
             handle,
             authenticated,
             readonly: false,
+            asking: false,
         }
     }
 }
@@ -69,12 +72,21 @@ pub fn exec(
             sess.handle.no_evict.set(false);
             sess.handle.no_touch.set(false);
             sess.readonly = false;
+            sess.asking = false;
             sess.authenticated = ctx.opts.borrow().requirepass.is_none();
             out.simple("RESET");
         }
         SessionCmd::ReadOnly | SessionCmd::ReadWrite => {
             if ctx.opts.borrow().cluster_enabled {
                 sess.readonly = which == SessionCmd::ReadOnly;
+                out.ok();
+            } else {
+                out.error("ERR This instance has cluster support disabled");
+            }
+        }
+        SessionCmd::Asking => {
+            if ctx.cluster.enabled() {
+                sess.asking = true;
                 out.ok();
             } else {
                 out.error("ERR This instance has cluster support disabled");

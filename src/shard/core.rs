@@ -15,6 +15,7 @@ use crate::clock;
 use crate::cmd::{Args, Command, Exec};
 use crate::config::Config;
 use crate::protocol::Reply;
+use crate::storage::limits::Limits;
 use crate::storage::Keyspace;
 
 use super::clients::ClientRegistry;
@@ -22,6 +23,7 @@ use super::gate::Gate;
 use super::mesh::{BatchReply, CoreFn, CtlMsg, DataMsg, MeshReceivers, MeshSenders, RemoteBatch};
 use super::options::RunOptions;
 use super::outbox::Outbox;
+use super::task;
 
 /// State shared by every core: counters that change on connect/disconnect, never per command.
 pub struct Shared {
@@ -126,17 +128,21 @@ pub struct CoreCtx {
     pub clients: RefCell<ClientRegistry>,
     pub stats: Stats,
     pub outbox: Outbox,
+    /// Cluster mode: this core's routing view and its link to the control core.
+    pub cluster: crate::cluster::control::CoreCluster,
 }
 
 impl CoreCtx {
     pub fn new(core: usize, mesh: MeshSenders, shared: Arc<Shared>, config: Config) -> Self {
         let ncores = shared.ncores;
         let opts = RunOptions::from_config(&config);
+        let mut ks = Keyspace::new(core, shared.ncores, shared.nshards);
+        ks.limits = Limits::from_lookup(|name| config.get(name));
         CoreCtx {
             core,
             ncores: shared.ncores,
             nshards: shared.nshards,
-            ks: RefCell::new(Keyspace::new(core, shared.ncores, shared.nshards)),
+            ks: RefCell::new(ks),
             mesh,
             gate: Gate::default(),
             shared,
@@ -145,6 +151,7 @@ impl CoreCtx {
             clients: RefCell::new(ClientRegistry::default()),
             stats: Stats::default(),
             outbox: Outbox::new(ncores),
+            cluster: Default::default(),
         }
     }
 
@@ -152,7 +159,6 @@ impl CoreCtx {
     pub fn keyspace(&self) -> RefMut<'_, Keyspace> {
         let mut ks = self.ks.borrow_mut();
         ks.now_ms = clock::unix_ms();
-        ks.limits = self.opts.borrow().limits;
         ks
     }
 
@@ -305,10 +311,10 @@ pub async fn serve_ctl_link(ctx: Rc<CoreCtx>, link: flume::Receiver<CtlMsg>) {
 /// Spawns the receivers of every link into this core.
 pub fn spawn_mesh_receivers(ctx: &Rc<CoreCtx>, receivers: MeshReceivers) {
     for link in receivers.data {
-        glommio::spawn_local(serve_data_link(ctx.clone(), link)).detach();
+        task::spawn(serve_data_link(ctx.clone(), link)).detach();
     }
     for link in receivers.ctl {
-        glommio::spawn_local(serve_ctl_link(ctx.clone(), link)).detach();
+        task::spawn(serve_ctl_link(ctx.clone(), link)).detach();
     }
-    glommio::spawn_local(Outbox::run_flusher(ctx.clone())).detach();
+    task::spawn(Outbox::run_flusher(ctx.clone())).detach();
 }

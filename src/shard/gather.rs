@@ -1,72 +1,110 @@
-//! Multi-key commands whose keys live on several data cores and whose handler needs every
-//! value at once (ZUNIONSTORE, ZINTER, ZMPOP, ZRANGESTORE, ...), in standalone mode.
+//! Multi-key commands (SINTER, SUNIONSTORE, SMOVE, LMOVE, LMPOP, ZUNIONSTORE, ZMPOP, BITOP,
+//! PFMERGE, ...) whose keys live on several data cores (standalone mode).
 //!
-//! Runs on the coordinating connection's core and awaits: under one cross-core [`Txn`] it
-//! copies each key's entry into a scratch keyspace on this core, runs the command's ordinary
-//! synchronous handler there, then writes back every key whose entry the handler changed
-//! (stored, replaced or deleted). The gates stay held throughout, so the command is as atomic
-//! as on one core, and the handler needs no cross-core variant.
+//! Runs on the core of the connection that received the command. Under one cross-core
+//! transaction ([`Txn`]) it copies the entries of every key into this core's scratch keyspace
+//! (private to the core, emptied after each command), runs the command's ordinary synchronous
+//! handler there, and writes back each key whose entry changed (stored, replaced or deleted)
+//! to the core that owns it. Because the gates of
+//! all involved cores are held throughout, no client sees a half-applied SMOVE or *STORE, and
+//! reads see one consistent snapshot. Each handler exists once, whatever the key placement.
 
+use std::cell::RefCell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
-use crate::cmd::{Args, Command, Exec};
+use crate::clock;
+use crate::cmd::{self, Args, Command, Exec};
 use crate::protocol::Reply;
 use crate::storage::{Keyspace, Value};
 
 use super::core::CoreCtx;
 use super::txn::Txn;
 
-/// A copied entry: value and expiry.
-type Copied = Option<(Value, i64)>;
+/// A key's entry as moved between cores: value and expiry time.
+type Snapshot = Option<(Value, i64)>;
 
-/// Runs `cmd` with the keys of `args` gathered onto this core, appending its reply to `out`.
-pub async fn run(ctx: &Rc<CoreCtx>, cmd: &'static Command, args: Args<'_>, out: &mut Reply) {
+thread_local! {
+    /// This core's scratch keyspace, kept empty between commands (building one allocates a
+    /// table per slot).
+    static SCRATCH: RefCell<Option<Keyspace>> = const { RefCell::new(None) };
+}
+
+/// Runs `cmd` over keys spread across cores, appending its reply to `out`.
+pub async fn run(
+    ctx: &Rc<CoreCtx>,
+    cmd: &'static Command,
+    args: Args<'_>,
+    no_touch: bool,
+    out: &mut Reply,
+) {
     let Exec::Keyed(handler, _) = cmd.exec else {
         unreachable!("only keyed commands are gathered");
     };
     let mut keys: Vec<Vec<u8>> = Vec::new();
-    cmd.for_each_key(args, |i| {
-        if !keys.iter().any(|k| k == args.get(i)) {
-            keys.push(args.get(i).to_vec());
-        }
-    });
+    cmd::for_each_key(cmd, args, |i| keys.push(args.get(i).to_vec()));
+    keys.sort_unstable();
+    keys.dedup();
     let cores: Vec<usize> = keys.iter().map(|k| ctx.core_of_key(k)).collect();
     let txn = Txn::begin(ctx, cores.clone()).await;
-    let mut scratch = Keyspace::new(0, 1, 1);
-    scratch.limits = ctx.opts.borrow().limits;
-    let mut before: Vec<Copied> = Vec::with_capacity(keys.len());
+
+    let mut before: Vec<Snapshot> = Vec::with_capacity(keys.len());
     for (key, &core) in keys.iter().zip(&cores) {
         let k = key.clone();
-        let copied: Copied = txn
+        let entry = txn
             .run(core, move |c| {
                 let mut ks = c.keyspace();
+                ks.no_touch = no_touch;
                 ks.get(&k).map(|e| (e.value.clone(), e.expire_at()))
             })
             .await;
-        if let Some((value, expire_at)) = &copied {
-            scratch.insert(key, value.clone(), *expire_at);
-        }
-        before.push(copied);
+        before.push(entry);
     }
-    scratch.now_ms = crate::clock::unix_ms();
-    handler(&mut scratch, args, out);
-    for ((key, core), old) in keys.into_iter().zip(cores).zip(before) {
-        let new: Copied = scratch.peek(&key).map(|e| (e.value.clone(), e.expire_at()));
-        if new == old {
-            continue;
-        }
-        txn.run(core, move |c| {
-            let mut ks = c.keyspace();
-            match new {
-                Some((value, expire_at)) => {
-                    ks.insert(&key, value, expire_at);
-                }
-                None => {
-                    ks.remove(&key);
-                }
+    let after = SCRATCH.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let scratch = slot.get_or_insert_with(|| Keyspace::new(0, 1, 1));
+        scratch.now_ms = clock::unix_ms();
+        scratch.no_touch = no_touch;
+        scratch.limits = ctx.ks.borrow().limits;
+        for (key, entry) in keys.iter().zip(&before) {
+            if let Some((value, expire_at)) = entry {
+                scratch.insert(key, value.clone(), *expire_at);
             }
-        })
-        .await;
+        }
+        let start = out.buf.len();
+        let ran = catch_unwind(AssertUnwindSafe(|| handler(scratch, args, out)));
+        let after: Option<Vec<Snapshot>> = ran.is_ok().then(|| {
+            keys.iter()
+                .map(|key| scratch.peek(key).map(|e| (e.value.clone(), e.expire_at())))
+                .collect()
+        });
+        if after.is_none() {
+            out.buf.truncate(start);
+            out.error("ERR internal error while executing the command");
+        }
+        for key in &keys {
+            scratch.remove(key);
+        }
+        after
+    });
+    if let Some(after) = after {
+        for (((key, &core), old), new) in keys.into_iter().zip(&cores).zip(before).zip(after) {
+            if new == old {
+                continue;
+            }
+            txn.run(core, move |c| {
+                let mut ks = c.keyspace();
+                match new {
+                    Some((value, expire_at)) => {
+                        ks.insert(&key, value, expire_at);
+                    }
+                    None => {
+                        ks.remove(&key);
+                    }
+                }
+            })
+            .await;
+        }
     }
     txn.end().await;
 }

@@ -39,6 +39,7 @@ pub async fn exec(
         GlobalCmd::Config => config_cmd::config(ctx, args, out).await,
         GlobalCmd::Keys => keys(ctx, args, out).await,
         GlobalCmd::Scan => scan(ctx, args, out).await,
+        GlobalCmd::Cluster => crate::cluster::command::exec(ctx, args, out).await,
     }
     Flow::Continue
 }

@@ -16,4 +16,5 @@ pub mod options;
 pub mod outbox;
 pub mod runtime;
 pub mod spread;
+pub mod task;
 pub mod txn;

@@ -4,14 +4,13 @@
 use std::path::PathBuf;
 
 use crate::config::Config;
-use crate::storage::limits::EncodingLimits;
 
 /// Settings the server runtime acts on.
 #[derive(Clone, Debug)]
 pub struct RunOptions {
     pub port: u16,
     pub bind: Vec<String>,
-    /// Data cores to run; 0 = one per available CPU.
+    /// Data cores to run; 0 = one per available CPU but one (see `runtime::layout`).
     pub cores: usize,
     /// Internal shards; 0 = one per data core.
     pub shards: usize,
@@ -24,8 +23,6 @@ pub struct RunOptions {
     pub tcp_backlog: u32,
     pub dir: PathBuf,
     pub cluster_enabled: bool,
-    /// zset-max-listpack-*, hll-sparse-max-bytes.
-    pub limits: EncodingLimits,
 }
 
 impl RunOptions {
@@ -45,7 +42,6 @@ impl RunOptions {
             tcp_backlog: config.tcp_backlog(),
             dir: config.dir(),
             cluster_enabled: config.cluster_enabled(),
-            limits: encoding_limits(config),
         }
     }
 }
@@ -66,23 +62,6 @@ impl Default for RunOptions {
             tcp_backlog: 511,
             dir: PathBuf::from("."),
             cluster_enabled: false,
-            limits: EncodingLimits::default(),
         }
-    }
-}
-
-/// The encoding thresholds `config` sets (values the directive table already validated).
-fn encoding_limits(config: &Config) -> EncodingLimits {
-    let num = |name: &str, default: usize| {
-        config
-            .get(name)
-            .and_then(|v| v.parse::<u64>().ok())
-            .map_or(default, |v| usize::try_from(v).unwrap_or(usize::MAX))
-    };
-    let d = EncodingLimits::default();
-    EncodingLimits {
-        zset_max_listpack_entries: num("zset-max-listpack-entries", d.zset_max_listpack_entries),
-        zset_max_listpack_value: num("zset-max-listpack-value", d.zset_max_listpack_value),
-        hll_sparse_max_bytes: num("hll-sparse-max-bytes", d.hll_sparse_max_bytes),
     }
 }

@@ -11,6 +11,7 @@ use glommio::{LocalExecutorBuilder, Placement};
 use super::core::{spawn_mesh_receivers, CoreCtx, Shared};
 use super::mesh;
 use super::options::RunOptions;
+use super::task;
 use crate::config::Config;
 use crate::net::listener;
 
@@ -20,8 +21,11 @@ const MEMLOCK_PER_CORE: u64 = 512 * 1024;
 /// Data-core and shard counts chosen for `opts` on this machine.
 pub fn layout(opts: &RunOptions) -> (usize, usize) {
     let cpus = available_cpus();
+    // One CPU is left to the control core, the kernel's network work and whatever else runs
+    // on the host: a data core that shares its CPU loses more to preemption and cross-core
+    // hops than it adds (tuning/FINDINGS.md, section 2).
     let mut ncores = if opts.cores == 0 {
-        cpus.len().max(1)
+        cpus.len().saturating_sub(1).max(1)
     } else {
         opts.cores
     };
@@ -44,7 +48,7 @@ fn available_cpus() -> Vec<usize> {
 pub fn run(config: Config) -> Result<(), String> {
     let opts = RunOptions::from_config(&config);
     let (ncores, nshards) = layout(&opts);
-    check_memlock(ncores)?;
+    check_memlock(ncores + opts.cluster_enabled as usize)?;
     check_io_uring()?;
     listener::check_bind(&opts)?;
     let shared = Arc::new(Shared::new(ncores, nshards, run_id()));
@@ -56,8 +60,14 @@ pub fn run(config: Config) -> Result<(), String> {
         nshards,
         if opts.pin { "on" } else { "off" }
     );
+    let mut cluster_links = if opts.cluster_enabled {
+        crate::cluster::control::start(&config, ncores)?
+    } else {
+        Vec::new()
+    };
     let mut handles = Vec::new();
     for (core, (senders, receivers)) in mesh::build(ncores).into_iter().enumerate() {
+        let cluster_link = (!cluster_links.is_empty()).then(|| cluster_links.remove(0));
         let placement = if opts.pin {
             Placement::Fixed(cpus[core % cpus.len()])
         } else {
@@ -67,10 +77,17 @@ pub fn run(config: Config) -> Result<(), String> {
         let config = config.clone();
         let handle = LocalExecutorBuilder::new(placement)
             .name(&format!("solikv-core-{core}"))
+            // Covers the microsecond the socket driver's reactor-pass timer takes to expire,
+            // so glommio spins instead of sleeping in io_uring for it (`net::poller`).
+            .spin_before_park(Duration::from_micros(20))
             .spawn(move || async move {
+                task::install_bell().map_err(|e| format!("core {core}: eventfd: {e}"))?;
                 let ctx = Rc::new(CoreCtx::new(core, senders, shared, config));
                 spawn_mesh_receivers(&ctx, receivers);
-                glommio::spawn_local(active_expiry(ctx.clone())).detach();
+                if let Some(link) = cluster_link {
+                    link.attach(&ctx);
+                }
+                task::spawn(active_expiry(ctx.clone())).detach();
                 listener::serve(ctx).await
             })
             .map_err(|e| format!("cannot start data core {core}: {e}"))?;

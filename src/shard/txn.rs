@@ -103,6 +103,7 @@ mod tests {
     use crate::config::Config;
     use crate::shard::core::{spawn_mesh_receivers, Shared};
     use crate::shard::mesh;
+    use crate::shard::task;
 
     /// While a transaction holds core 1's gate, ordinary work sent to core 1 waits, the
     /// transaction's own steps still run there, and the waiting work runs once it ends.
@@ -126,7 +127,7 @@ mod tests {
                 let ctx = Rc::new(CoreCtx::new(0, senders0, shared, Config::defaults()));
                 spawn_mesh_receivers(&ctx, receivers0);
                 let txn = Txn::begin(&ctx, vec![1, 0]).await;
-                let waiting = glommio::spawn_local({
+                let waiting = task::spawn({
                     let ctx = ctx.clone();
                     async move { ctx.on_core(1, |_| Instant::now()).await }
                 });

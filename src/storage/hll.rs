@@ -163,7 +163,7 @@ fn to_dense(bytes: &mut Vec<u8>) -> Result<(), HllError> {
         let (is_val, value, run, len) = opcode(bytes, at);
         if is_val {
             if run + idx > REGISTERS {
-                break;
+                return Err(HllError::Corrupt);
             }
             for _ in 0..run {
                 dense_set(&mut dense[HDR..], idx, value);
@@ -309,7 +309,7 @@ pub fn merge_into(max: &mut [u8; REGISTERS], bytes: &[u8]) -> Result<(), HllErro
         let (is_val, value, run, len) = opcode(bytes, at);
         if is_val {
             if run + idx > REGISTERS {
-                break;
+                return Err(HllError::Corrupt);
             }
             for m in &mut max[idx..idx + run] {
                 *m = (*m).max(value);

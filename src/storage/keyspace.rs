@@ -11,6 +11,7 @@
 use hashbrown::HashMap;
 
 use super::key::Key;
+use super::limits::Limits;
 use super::value::Value;
 use crate::topology::{key_slot, SlotId, SLOT_COUNT};
 
@@ -76,8 +77,8 @@ pub struct Keyspace {
     pub now_ms: i64,
     /// When set, reads do not update access times (CLIENT NO-TOUCH).
     pub no_touch: bool,
-    /// Encoding thresholds, refreshed from the configuration before each command.
-    pub limits: super::limits::EncodingLimits,
+    /// When small hashes and sets take their big encodings.
+    pub limits: Limits,
 }
 
 impl Keyspace {
@@ -102,7 +103,7 @@ impl Keyspace {
             nshards,
             now_ms: crate::clock::unix_ms(),
             no_touch: false,
-            limits: Default::default(),
+            limits: Limits::default(),
         }
     }
 
@@ -172,11 +173,12 @@ impl Keyspace {
         Some(entry)
     }
 
-    /// Reads `key` without side effects, an expired key reading as absent: for commands that
-    /// hold several values at once (after [`Keyspace::get`] has recorded the accesses).
+    /// Looks `key` up without side effects (no expiry removal, no access time), for commands
+    /// that read several keys at once after looking each one up with [`Keyspace::get`].
     pub fn peek(&self, key: &[u8]) -> Option<&Entry> {
+        let now = self.now_ms;
         let entry = self.table_ref(key_slot(key)).map.get(key)?;
-        (!entry.is_expired(self.now_ms)).then_some(entry)
+        (!entry.is_expired(now)).then_some(entry)
     }
 
     /// Whether `key` exists (and has not expired).

@@ -3,10 +3,14 @@
 //! Synchronous; never awaits and knows nothing of executors or sockets. Each core owns one
 //! [`Keyspace`] holding its shards.
 
+pub mod dense;
+pub mod hash;
 pub mod hll;
 pub mod key;
 pub mod keyspace;
 pub mod limits;
+pub mod list;
+pub mod set;
 pub mod value;
 pub mod zset;
 

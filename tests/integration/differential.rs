@@ -52,7 +52,11 @@ fn stream_len() -> usize {
 /// Runs every seed against one pair of servers (the subject started with `flags`) in the given
 /// protocol version.
 fn run(proto: u8, flags: &[&str]) {
-    let pair = Pair::start(flags);
+    run_on(&Pair::start(flags), proto);
+}
+
+/// Runs every seed against `pair` in the given protocol version.
+pub fn run_on(pair: &Pair, proto: u8) {
     let started = Instant::now();
     let mut ran = Vec::new();
     let mut tally = Tally::default();
@@ -93,13 +97,12 @@ impl Tally {
     }
 }
 
-/// Deletes every key a stream can touch and switches both connections to `proto`.
+/// Deletes every key a stream can touch and switches both connections to `proto`. One key
+/// per command, so that it also works in cluster mode (the keys hash to different slots).
 fn reset(conns: &mut DiffConn, proto: u8) {
-    let mut del: Vec<&[u8]> = vec![b"DEL"];
-    del.extend_from_slice(KEYS);
-    del.extend_from_slice(ZKEYS);
-    del.extend_from_slice(HKEYS);
-    conns.both(&del);
+    for key in KEYS.iter().chain(ZKEYS).chain(HKEYS) {
+        conns.both(&[b"DEL", key]);
+    }
     if proto == 3 {
         let (a, b) = conns.both(&[b"HELLO", b"3"]);
         for (side, reply) in [("subject", a), ("oracle", b)] {
@@ -130,9 +133,10 @@ fn run_step(conns: &mut DiffConn, step: &Step, tally: &mut Tally) -> Result<(), 
             })
         }
         Step::Settled(args) => {
-            let mut exists = vec![b"EXISTS".to_vec()];
-            exists.extend(KEYS.iter().map(|k| k.to_vec()));
-            run_step(conns, &Step::Command(exists, Compare::Exact), tally)?;
+            for key in KEYS {
+                let exists = vec![b"EXISTS".to_vec(), key.to_vec()];
+                run_step(conns, &Step::Command(exists, Compare::Exact), tally)?;
+            }
             run_step(conns, &Step::Command(args.clone(), Compare::Exact), tally)
         }
         Step::ScanAll(extra) => {
@@ -184,13 +188,14 @@ fn compare_replies(compare: Compare, got: &[u8], want: &[u8]) -> Result<(), Stri
             }
             _ => Err("replies differ".into()),
         },
-        Compare::Shape => {
-            if shape(&value(got)?) == shape(&value(want)?) {
-                Ok(())
-            } else {
-                Err("reply shapes differ".into())
-            }
-        }
+        Compare::Members => match sorted(value(got)?) == sorted(value(want)?) {
+            true => Ok(()),
+            false => Err("replies differ even with every aggregate sorted".into()),
+        },
+        Compare::Shape => match shape(&value(got)?) == shape(&value(want)?) {
+            true => Ok(()),
+            false => Err("replies differ in shape".into()),
+        },
         Compare::ScanPairs => {
             let pairs = |v: Value| -> Option<(Vec<u8>, Vec<String>)> {
                 let [cursor, batch] = v.items()? else {
@@ -209,13 +214,34 @@ fn compare_replies(compare: Compare, got: &[u8], want: &[u8]) -> Result<(), Stri
     }
 }
 
-/// A reply's types and aggregate lengths, without its payloads; errors are kept whole.
+/// `v` with the elements of every array and set sorted, recursively.
+fn sorted(v: Value) -> Value {
+    let sort = |items: Vec<Value>| {
+        let mut items: Vec<Value> = items.into_iter().map(sorted).collect();
+        items.sort_by_key(|x| format!("{x:?}"));
+        items
+    };
+    match v {
+        Value::Array(Some(items)) => Value::Array(Some(sort(items))),
+        Value::Set(items) => Value::Set(sort(items)),
+        other => other,
+    }
+}
+
+/// What a random reply must agree on: its types and aggregate sizes, recursively, without
+/// payloads (bulk strings, doubles); errors and integers are kept whole.
 fn shape(v: &Value) -> String {
+    let all = |items: &[Value]| items.iter().map(shape).collect::<Vec<String>>().join(",");
     match v {
         Value::Error(e) => format!("error {}", escape(e)),
-        Value::Array(Some(items)) => {
-            let inner: Vec<String> = items.iter().map(shape).collect();
-            format!("[{}]", inner.join(","))
+        Value::Array(Some(items)) => format!("array [{}]", all(items)),
+        Value::Set(items) => format!("set [{}]", all(items)),
+        Value::Map(pairs) => {
+            let inner: Vec<String> = pairs
+                .iter()
+                .map(|(k, v)| format!("{}:{}", shape(k), shape(v)))
+                .collect();
+            format!("map [{}]", inner.join(","))
         }
         Value::Bulk(Some(_)) => "bulk".into(),
         Value::Double(_) => "double".into(),

@@ -143,8 +143,9 @@ pub fn step(rng: &mut Rng) -> (&'static str, Vec<Vec<u8>>, Compare) {
     }
 }
 
-/// Keys the HyperLogLog steps mostly use; the differential reset deletes them too.
-pub const HKEYS: &[&[u8]] = &[b"h0", b"h1", b"h2{k0}"];
+/// Keys the HyperLogLog steps mostly use (not `h0`/`h1`, the hash keys of `gen_collections`);
+/// the differential reset deletes them too.
+pub const HKEYS: &[&[u8]] = &[b"p0", b"p1", b"p2{k0}"];
 
 fn hkey(rng: &mut Rng) -> Vec<u8> {
     if rng.chance(10) {

@@ -71,6 +71,16 @@ fn invalid_sketches_are_rejected() {
     let corrupt = b"HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x7f\xfe";
     c.check(&[b"SET", b"bad", corrupt]);
     c.check_all(&["PFCOUNT bad", "PFADD bad x", "PFMERGE d bad", "GET bad"]);
+    // Every register covered, then one run too many: merging refuses it as counting does.
+    let overflow = b"HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x7f\xff\x80";
+    c.check(&[b"SET", b"over", overflow]);
+    c.check_all(&[
+        "PFCOUNT over nokey",
+        "PFMERGE d2 over",
+        "PFCOUNT over",
+        "CONFIG SET hll-sparse-max-bytes 0",
+        "PFADD over x",
+    ]);
 }
 
 #[test]

@@ -258,6 +258,54 @@ fn multi_key_commands_across_cores() {
     ]);
 }
 
+/// ZUNION, ZINTER, ZDIFF, their *STORE forms and ZINTERCARD take plain sets (intset and
+/// hashtable encoded) as inputs, every member scoring 1; other commands still refuse them.
+#[test]
+fn set_algebra_accepts_plain_sets() {
+    let pair = Pair::start(&["--cores", "2"]);
+    let mut c = pair.conns();
+    let many: Vec<String> = (0..200).map(|i| format!("m{i}")).collect();
+    let mut sadd = vec!["SADD", "big"];
+    sadd.extend(many.iter().map(String::as_str));
+    c.check_str(&sadd);
+    c.check_all(&[
+        "SADD ints 1 2 3 5",
+        "SADD words a b 3 c",
+        "ZADD z 1.5 1 2 a 3 x 0.5 3 7 m5",
+        "ZUNION 2 ints z WITHSCORES",
+        "ZUNION 3 ints words z WEIGHTS 2 3 0.5 WITHSCORES",
+        "ZUNION 3 ints words z AGGREGATE MAX WITHSCORES",
+        "ZUNION 3 ints words z AGGREGATE MIN WITHSCORES",
+        "ZINTER 2 ints z WITHSCORES",
+        "ZINTER 2 z ints WEIGHTS 2 3 WITHSCORES",
+        "ZINTER 2 ints words WITHSCORES",
+        "ZINTER 2 big z WITHSCORES",
+        "ZDIFF 2 ints z WITHSCORES",
+        "ZDIFF 2 z ints WITHSCORES",
+        "ZDIFF 2 words ints",
+        "ZINTERCARD 2 ints z",
+        "ZINTERCARD 2 ints words LIMIT 1",
+        "ZUNIONSTORE d1 2 ints words",
+        "OBJECT ENCODING d1",
+        "ZRANGE d1 0 -1 WITHSCORES",
+        "ZUNIONSTORE d2 2 big z",
+        "OBJECT ENCODING d2",
+        "ZCARD d2",
+        "ZRANGE d2 -3 -1 WITHSCORES",
+        "ZINTERSTORE d3 2 ints z WEIGHTS 1 1",
+        "ZRANGE d3 0 -1 WITHSCORES",
+        "ZDIFFSTORE d4 2 ints words",
+        "TYPE d4",
+        "ZRANGE d4 0 -1 WITHSCORES",
+        "ZUNIONSTORE ints 2 ints z",
+        "TYPE ints",
+        "ZRANGESTORE d5 words 0 -1",
+        "ZMPOP 1 words MIN",
+        "ZCARD words",
+        "ZSCORE words a",
+    ]);
+}
+
 #[test]
 fn zrandmember_picks_members() {
     let pair = Pair::start(&[]);

@@ -22,18 +22,25 @@
 
 mod args;
 mod bitmap;
+mod cluster;
 mod command;
 mod connection;
+mod hash;
 mod hll;
 mod keys;
 mod keyspace;
+mod list;
 mod server;
+mod set;
 mod string;
 mod table;
 mod zset;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod cluster_tests;
 
 pub use args::Arg;
 pub use command::{command, write_docs, write_info};

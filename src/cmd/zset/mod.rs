@@ -14,10 +14,10 @@ mod setops;
 mod tests;
 
 use super::error::reply_error;
-use super::{Args, CmdError, CmdResult, Command, Exec, KeyRange, Spread, MOVABLE_KEYS, WRITE};
+use super::{Args, CmdError, CmdResult, Command, Exec, KeyRange, Spread, WRITE};
 use crate::protocol::number::{parse_f64, parse_i64};
 use crate::protocol::Reply;
-use crate::storage::limits::EncodingLimits;
+use crate::storage::limits::Limits;
 use crate::storage::zset::{Added, ZSet};
 use crate::storage::{Keyspace, Value};
 
@@ -46,8 +46,8 @@ const fn keyed(
 }
 
 const ONE: KeyRange = KeyRange::FIRST;
-const NUMKEYS: u16 = MOVABLE_KEYS;
-const NUMKEYS_W: u16 = MOVABLE_KEYS | WRITE;
+/// A key count comes first: key positions come from the key specs (`cmd::for_each_key`).
+const NUMKEYS: KeyRange = KeyRange::NONE;
 const S: Spread = Spread::Single;
 const A: Spread = Spread::Atomic;
 
@@ -81,23 +81,16 @@ pub const COMMANDS: &[Command] = &[
     keyed("zremrangebylex", 4, ONE, WRITE, range::zremrangebylex, S),
     keyed("zpopmin", -2, ONE, WRITE, pop::zpopmin, S),
     keyed("zpopmax", -2, ONE, WRITE, pop::zpopmax, S),
-    keyed("zmpop", -4, KeyRange::NONE, NUMKEYS_W, pop::zmpop, A),
+    keyed("zmpop", -4, NUMKEYS, WRITE, pop::zmpop, A),
     keyed("zrandmember", -2, ONE, 0, pop::zrandmember, S),
     keyed("zscan", -3, ONE, 0, pop::zscan, S),
-    keyed("zunion", -3, KeyRange::NONE, NUMKEYS, setops::zunion, A),
-    keyed("zinter", -3, KeyRange::NONE, NUMKEYS, setops::zinter, A),
-    keyed("zdiff", -3, KeyRange::NONE, NUMKEYS, setops::zdiff, A),
-    keyed(
-        "zintercard",
-        -3,
-        KeyRange::NONE,
-        NUMKEYS,
-        setops::zintercard,
-        A,
-    ),
-    keyed("zunionstore", -4, ONE, NUMKEYS_W, setops::zunionstore, A),
-    keyed("zinterstore", -4, ONE, NUMKEYS_W, setops::zinterstore, A),
-    keyed("zdiffstore", -4, ONE, NUMKEYS_W, setops::zdiffstore, A),
+    keyed("zunion", -3, NUMKEYS, 0, setops::zunion, A),
+    keyed("zinter", -3, NUMKEYS, 0, setops::zinter, A),
+    keyed("zdiff", -3, NUMKEYS, 0, setops::zdiff, A),
+    keyed("zintercard", -3, NUMKEYS, 0, setops::zintercard, A),
+    keyed("zunionstore", -4, NUMKEYS, WRITE, setops::zunionstore, A),
+    keyed("zinterstore", -4, NUMKEYS, WRITE, setops::zinterstore, A),
+    keyed("zdiffstore", -4, NUMKEYS, WRITE, setops::zdiffstore, A),
 ];
 
 /// The sorted set at `key`: `Ok(None)` when absent, WRONGTYPE for other types.
@@ -312,7 +305,7 @@ fn zadd_one(
     f: &ZaddFlags,
     member: &[u8],
     mut score: f64,
-    limits: EncodingLimits,
+    limits: Limits,
 ) -> Result<Option<(Added, f64)>, ()> {
     match z.score(member) {
         Some(cur) => {

@@ -1,10 +1,13 @@
 //! ZUNION, ZINTER, ZDIFF, their *STORE forms (WEIGHTS, AGGREGATE, WITHSCORES) and
-//! ZINTERCARD, as redis-server's `zunionInterDiffGenericCommand` runs them.
+//! ZINTERCARD, as redis-server's `zunionInterDiffGenericCommand` runs them. Plain sets are
+//! accepted as inputs, every member scoring 1, as in redis-server.
 //!
 //! Synchronous, on the core holding every key (cross-core calls arrive through
 //! `shard::gather`, which assembles the keys on one core first). Sources are visited in the
 //! order redis-server visits them (by cardinality for UNION and INTER) so floating-point sums
 //! come out bit for bit the same.
+
+use std::borrow::Cow;
 
 use hashbrown::HashMap;
 
@@ -12,6 +15,7 @@ use super::{emit, emit_header, parse_long, store};
 use crate::cmd::error::reply_error;
 use crate::cmd::{Args, CmdError, CmdResult};
 use crate::protocol::Reply;
+use crate::storage::set::{Member, Set};
 use crate::storage::zset::{cmp_entry, ZSet};
 use crate::storage::{Keyspace, Value};
 
@@ -82,7 +86,7 @@ fn parse(
     let first = numkeys_at + 1;
     for i in first..first + setnum {
         if let Some(e) = ks.get(args.get(i)) {
-            if !matches!(e.value, Value::ZSet(_)) {
+            if !matches!(e.value, Value::ZSet(_) | Value::Set(_)) {
                 return Err(CmdError::WrongType);
             }
         }
@@ -130,25 +134,63 @@ fn parse(
     })
 }
 
+/// One input: a sorted set, or a plain set whose members all score 1.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Sorted(&'a ZSet),
+    Plain(&'a Set),
+}
+
+impl<'a> Source<'a> {
+    fn len(self) -> usize {
+        match self {
+            Source::Sorted(z) => z.len(),
+            Source::Plain(s) => s.len(),
+        }
+    }
+
+    fn score(self, member: &[u8]) -> Option<f64> {
+        match self {
+            Source::Sorted(z) => z.score(member),
+            Source::Plain(s) => s.contains(member).then_some(1.0),
+        }
+    }
+
+    /// Every member with its score (integers of an intset spelled in decimal).
+    fn pairs(self) -> Box<dyn Iterator<Item = (Cow<'a, [u8]>, f64)> + 'a> {
+        match self {
+            Source::Sorted(z) => Box::new(z.pairs().map(|(m, s)| (Cow::Borrowed(m), s))),
+            Source::Plain(s) => Box::new(s.iter().map(|m| {
+                let m = match m {
+                    Member::Bytes(b) => Cow::Borrowed(b),
+                    Member::Int(_) => Cow::Owned(m.to_vec()),
+                };
+                (m, 1.0)
+            })),
+        }
+    }
+}
+
 /// Runs the operation over the sources (whose types [`parse`] checked).
 fn compute(ks: &Keyspace, args: Args, req: &Request, op: Op) -> Vec<(Vec<u8>, f64)> {
-    let mut src: Vec<(Option<&ZSet>, f64, usize)> = req
+    let mut src: Vec<(Option<Source>, f64, usize)> = req
         .sources
         .iter()
         .map(|&(i, w)| {
             let z = match ks.peek(args.get(i)).map(|e| &e.value) {
-                Some(Value::ZSet(z)) => Some(&**z),
+                Some(Value::ZSet(z)) => Some(Source::Sorted(z)),
+                Some(Value::Set(s)) => Some(Source::Plain(s)),
                 _ => None,
             };
             (z, w, i)
         })
         .collect();
-    let len = |s: &(Option<&ZSet>, f64, usize)| s.0.map_or(0, |z| z.len());
+    let len = |s: &(Option<Source>, f64, usize)| s.0.map_or(0, Source::len);
     let mut out: Vec<(Vec<u8>, f64)> = Vec::new();
     match op {
         Op::Union => {
             src.sort_by_key(len);
-            let mut acc: HashMap<&[u8], f64> = HashMap::new();
+            let mut acc: HashMap<Cow<[u8]>, f64> = HashMap::new();
             for (z, w, _) in &src {
                 let Some(z) = z else { continue };
                 for (m, s) in z.pairs() {
@@ -156,7 +198,7 @@ fn compute(ks: &Keyspace, args: Args, req: &Request, op: Op) -> Vec<(Vec<u8>, f6
                     if score.is_nan() {
                         score = 0.0;
                     }
-                    match acc.get_mut(m) {
+                    match acc.get_mut(&*m) {
                         Some(t) => aggregate(t, score, req.how),
                         None => {
                             acc.insert(m, score);
@@ -164,7 +206,7 @@ fn compute(ks: &Keyspace, args: Args, req: &Request, op: Op) -> Vec<(Vec<u8>, f6
                     }
                 }
             }
-            out = acc.into_iter().map(|(m, s)| (m.to_vec(), s)).collect();
+            out = acc.into_iter().map(|(m, s)| (m.into_owned(), s)).collect();
         }
         Op::Inter => {
             src.sort_by_key(len);
@@ -175,7 +217,7 @@ fn compute(ks: &Keyspace, args: Args, req: &Request, op: Op) -> Vec<(Vec<u8>, f6
                         score = 0.0;
                     }
                     for (z, w, _) in &src[1..] {
-                        match z.and_then(|z| z.score(m)) {
+                        match z.and_then(|z| z.score(&m)) {
                             Some(v) => aggregate(&mut score, v * w, req.how),
                             None => continue 'members,
                         }
@@ -192,7 +234,7 @@ fn compute(ks: &Keyspace, args: Args, req: &Request, op: Op) -> Vec<(Vec<u8>, f6
                 for (m, s) in base.pairs() {
                     if src[1..]
                         .iter()
-                        .all(|(z, _, _)| z.is_none_or(|z| z.score(m).is_none()))
+                        .all(|(z, _, _)| z.is_none_or(|z| z.score(&m).is_none()))
                     {
                         out.push((m.to_vec(), s));
                     }

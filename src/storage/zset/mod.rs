@@ -19,7 +19,7 @@ use index::Index;
 use tree::Tree;
 pub use tree::{cmp_entry, Iter};
 
-use super::limits::EncodingLimits;
+use super::limits::Limits;
 
 /// A sorted set.
 #[derive(Clone, Debug)]
@@ -54,13 +54,12 @@ pub enum Added {
 impl ZSet {
     /// An empty set with the encoding redis-server picks when creating one for `len_hint`
     /// elements whose longest member has `max_member` bytes.
-    pub fn with_hint(len_hint: usize, max_member: usize, limits: EncodingLimits) -> ZSet {
+    pub fn with_hint(len_hint: usize, max_member: usize, limits: Limits) -> ZSet {
         ZSet {
             tree: Tree::default(),
             index: Index::default(),
             hasher: DefaultHashBuilder::default(),
-            listpack: len_hint <= limits.zset_max_listpack_entries
-                && max_member <= limits.zset_max_listpack_value,
+            listpack: len_hint <= limits.zset_entries && max_member <= limits.zset_value,
         }
     }
 
@@ -78,12 +77,12 @@ impl ZSet {
 
     /// Converts a skiplist-encoded set back to listpack when it is small enough (what
     /// redis-server does for the results of ZUNIONSTORE, ZRANGESTORE and friends).
-    pub fn shrink_encoding(&mut self, limits: EncodingLimits) {
+    pub fn shrink_encoding(&mut self, limits: Limits) {
         if !self.listpack
-            && self.len() <= limits.zset_max_listpack_entries
+            && self.len() <= limits.zset_entries
             && self
                 .iter_from(0, false)
-                .all(|n| self.member(n).len() <= limits.zset_max_listpack_value)
+                .all(|n| self.member(n).len() <= limits.zset_value)
         {
             self.listpack = true;
             self.tree.clear_negative_zeros();
@@ -130,14 +129,13 @@ impl ZSet {
     /// Sets `member`'s score, adding it when absent. A listpack holds scores as text where
     /// `-0` reads back as 0, so the sign of a zero score is dropped there; an insertion that
     /// turns the set into a skiplist keeps it, as redis-server converts before inserting.
-    pub fn add(&mut self, member: &[u8], mut score: f64, limits: EncodingLimits) -> Added {
+    pub fn add(&mut self, member: &[u8], mut score: f64, limits: Limits) -> Added {
         let hash = self.hash(member);
         let tree = &self.tree;
         let found = self.index.find(hash, |n| tree.member(n) == member);
         if found.is_none()
             && self.listpack
-            && (self.len() + 1 > limits.zset_max_listpack_entries
-                || member.len() > limits.zset_max_listpack_value)
+            && (self.len() + 1 > limits.zset_entries || member.len() > limits.zset_value)
         {
             self.listpack = false;
         }
@@ -228,10 +226,13 @@ impl ZSet {
 mod tests {
     use super::*;
 
-    const L: EncodingLimits = EncodingLimits {
-        zset_max_listpack_entries: 128,
-        zset_max_listpack_value: 64,
-        hll_sparse_max_bytes: 3000,
+    const L: Limits = Limits {
+        hash_entries: 512,
+        hash_value: 64,
+        set_intset_entries: 512,
+        zset_entries: 128,
+        zset_value: 64,
+        hll_sparse_bytes: 3000,
     };
 
     #[test]

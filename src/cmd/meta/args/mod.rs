@@ -4,10 +4,14 @@
 //! expression: `Arg::new("condition", "oneof").flags(&["optional"]).args(&[...])`.
 
 pub mod bitmap;
+pub mod cluster;
 pub mod connection;
+pub mod hash;
 pub mod hll;
 pub mod keyspace;
+pub mod list;
 pub mod server;
+pub mod set;
 pub mod string;
 pub mod zset;
 

@@ -1,0 +1,262 @@
+//! Socket readiness for a data core's connections, from one edge-triggered epoll set per core.
+//!
+//! Runs on every data core; owns the core's epoll fd and a slot per registered connection.
+//! Why not glommio's own socket polls: each io_uring poll armed on a socket completes through
+//! task work, and on a busy core the kernel forces that task work in with an interrupt (glommio
+//! 0.9 sets up its rings without `COOP_TASKRUN`), then takes the socket lock from a second CPU;
+//! on a VM that was a quarter of the server's CPU at pipeline 1 (`tuning/FINDINGS.md`). Here a
+//! connection that has drained its socket waits on its slot, and one driver task per core asks
+//! epoll which sockets have new data, once per scheduler cycle, the way redis-server's event
+//! loop does.
+//!
+//! The driver also stands in for the executor's park: when a whole cycle passes in which no
+//! other task ran and no socket became ready, it blocks in `epoll_wait` itself. io_uring
+//! completions that glommio is waiting for (a cross-core wake, an accept) interrupt that wait
+//! (`EINTR`); glommio timers do not, so the wait is bounded ([`IDLE_WAIT_MS`]).
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use crate::shard::task::{self, Bell};
+
+/// Longest single idle wait, in milliseconds, right after the core was busy: the lateness a
+/// glommio timer may see on a core that is otherwise idle.
+pub const IDLE_WAIT_MS: i32 = 1;
+/// Longest idle wait once the core has been idle for [`LONG_IDLE_CYCLES`] waits in a row.
+const LONG_IDLE_WAIT_MS: i32 = 10;
+const LONG_IDLE_CYCLES: u32 = 100;
+/// How far away the timer is that makes glommio run its reactor between two driver cycles.
+const REACTOR_PASS: Duration = Duration::from_micros(1);
+/// Busy cycles between two reactor passes, at most.
+const PASS_EVERY: u32 = 8;
+/// Events taken from epoll per call.
+const EVENTS: usize = 256;
+/// The epoll token of the core's [`Bell`].
+const BELL_TOKEN: u64 = u64::MAX;
+
+/// One registered socket: whether it became readable since its connection last looked, and
+/// who to wake when it does.
+#[derive(Default)]
+struct Slot {
+    ready: bool,
+    waker: Option<Waker>,
+}
+
+/// The epoll set of one data core and the connections waiting on it.
+pub struct Poller {
+    epfd: OwnedFd,
+    bell: Arc<Bell>,
+    slots: RefCell<Vec<Slot>>,
+    free: RefCell<Vec<u32>>,
+    /// Whether the driver woke any connection since it last decided whether to block.
+    woke: Cell<bool>,
+}
+
+impl Poller {
+    /// The poller of the core whose `bell` is given (see [`task::install_bell`]).
+    pub fn new(bell: Arc<Bell>) -> io::Result<Rc<Poller>> {
+        // SAFETY: plain syscall; the result is checked before use.
+        let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `fd` is a new descriptor that nothing else owns.
+        let epfd = unsafe { OwnedFd::from_raw_fd(fd) };
+        let mut event = libc::epoll_event {
+            events: libc::EPOLLIN as u32,
+            u64: BELL_TOKEN,
+        };
+        // SAFETY: `event` is a valid epoll_event for the duration of the call.
+        if unsafe { libc::epoll_ctl(fd, libc::EPOLL_CTL_ADD, bell.fd(), &mut event) } < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(Rc::new(Poller {
+            epfd,
+            bell,
+            slots: RefCell::new(Vec::new()),
+            free: RefCell::new(Vec::new()),
+            woke: Cell::new(false),
+        }))
+    }
+
+    /// Adds a socket to the set; readiness is reported until the registration is dropped.
+    pub fn register(self: &Rc<Self>, fd: RawFd) -> io::Result<Registration> {
+        let slot = match self.free.borrow_mut().pop() {
+            Some(slot) => slot,
+            None => {
+                let mut slots = self.slots.borrow_mut();
+                slots.push(Slot::default());
+                (slots.len() - 1) as u32
+            }
+        };
+        let mut event = libc::epoll_event {
+            events: (libc::EPOLLIN | libc::EPOLLRDHUP | libc::EPOLLET) as u32,
+            u64: slot as u64,
+        };
+        // SAFETY: `event` is a valid epoll_event for the duration of the call.
+        let rc =
+            unsafe { libc::epoll_ctl(self.epfd.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut event) };
+        if rc < 0 {
+            self.free.borrow_mut().push(slot);
+            return Err(io::Error::last_os_error());
+        }
+        Ok(Registration {
+            poller: self.clone(),
+            fd,
+            slot,
+        })
+    }
+
+    /// Takes ready sockets from epoll, waiting at most `timeout_ms`, and wakes their
+    /// connections. Returns how many were reported.
+    fn harvest(&self, events: &mut [libc::epoll_event], timeout_ms: i32) -> usize {
+        // SAFETY: `events` is valid for writes of `events.len()` entries.
+        let n = unsafe {
+            libc::epoll_wait(
+                self.epfd.as_raw_fd(),
+                events.as_mut_ptr(),
+                events.len() as i32,
+                timeout_ms,
+            )
+        };
+        if n <= 0 {
+            return 0;
+        }
+        let mut slots = self.slots.borrow_mut();
+        for event in &events[..n as usize] {
+            if event.u64 == BELL_TOKEN {
+                self.bell.clear();
+                continue;
+            }
+            if let Some(slot) = slots.get_mut(event.u64 as usize) {
+                slot.ready = true;
+                if let Some(waker) = slot.waker.take() {
+                    waker.wake();
+                    self.woke.set(true);
+                }
+            }
+        }
+        n as usize
+    }
+
+    /// The core's socket driver; never returns. Spawn it once per data core, uncounted (with
+    /// `glommio::spawn_local`, not `shard::task::spawn`).
+    ///
+    /// Each cycle has two steps. First the driver takes what epoll reports and yields within
+    /// the task queue, so that every task queued so far runs before the second step. Then it
+    /// decides how to continue:
+    /// - **block** in `epoll_wait`, if the core is *quiet* (since the previous cycle no counted
+    ///   task ran, no other thread woke a task here, and the first step woke nobody) and the
+    ///   previous cycle already ended with a reactor pass while quiet: nothing is runnable and
+    ///   glommio has nothing unsubmitted;
+    /// - end with a **reactor pass** (a timer one microsecond away: glommio only runs its
+    ///   reactor, which submits and reaps io_uring work, fires timers and takes in wakes from
+    ///   other threads, once no task is runnable) when the core is quiet, when another thread
+    ///   woke a task here, or every [`PASS_EVERY`] cycles. Each pass costs glommio several
+    ///   `io_uring_enter` calls, so a busy core makes one only now and then;
+    /// - otherwise yield within the task queue and start the next cycle.
+    pub async fn drive(self: Rc<Self>) {
+        let mut events = vec![libc::epoll_event { events: 0, u64: 0 }; EVENTS];
+        let mut quiet_polls = task::polls();
+        let mut quiet_wakes = self.bell.foreign_wakes();
+        let mut passed_wakes = quiet_wakes;
+        let mut passed_while_quiet = false;
+        let mut since_pass = 0u32;
+        let mut idle_cycles = 0u32;
+        loop {
+            self.woke.set(false);
+            self.harvest(&mut events, 0);
+            futures_lite::future::yield_now().await;
+            let mut quiet = !self.woke.get() && task::polls() == quiet_polls;
+            if quiet && passed_while_quiet && self.bell.try_sleep(quiet_wakes) {
+                let wait = if idle_cycles >= LONG_IDLE_CYCLES {
+                    LONG_IDLE_WAIT_MS
+                } else {
+                    IDLE_WAIT_MS
+                };
+                let reported = self.harvest(&mut events, wait);
+                self.bell.woke_up();
+                if reported == 0 {
+                    idle_cycles = idle_cycles.saturating_add(1);
+                } else {
+                    idle_cycles = 0;
+                    quiet = false;
+                }
+            } else if !quiet {
+                idle_cycles = 0;
+            }
+            quiet_polls = task::polls();
+            quiet_wakes = self.bell.foreign_wakes();
+            if quiet || quiet_wakes != passed_wakes || since_pass >= PASS_EVERY {
+                passed_while_quiet = quiet;
+                passed_wakes = quiet_wakes;
+                since_pass = 0;
+                glommio::timer::sleep(REACTOR_PASS).await;
+            } else {
+                passed_while_quiet = false;
+                since_pass += 1;
+                futures_lite::future::yield_now().await;
+            }
+        }
+    }
+}
+
+/// A socket in its core's epoll set; removed from it on drop.
+pub struct Registration {
+    poller: Rc<Poller>,
+    fd: RawFd,
+    slot: u32,
+}
+
+impl Registration {
+    /// Resolves once the socket has reported readiness since the last call that resolved.
+    pub fn readable(&self) -> Readable<'_> {
+        Readable { reg: self }
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        // SAFETY: plain syscall on descriptors this core still owns; a failure only means
+        // the socket already left the set.
+        unsafe {
+            libc::epoll_ctl(
+                self.poller.epfd.as_raw_fd(),
+                libc::EPOLL_CTL_DEL,
+                self.fd,
+                std::ptr::null_mut(),
+            );
+        }
+        self.poller.slots.borrow_mut()[self.slot as usize] = Slot::default();
+        self.poller.free.borrow_mut().push(self.slot);
+    }
+}
+
+/// The future of [`Registration::readable`].
+pub struct Readable<'a> {
+    reg: &'a Registration,
+}
+
+impl Future for Readable<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut slots = self.reg.poller.slots.borrow_mut();
+        let slot = &mut slots[self.reg.slot as usize];
+        if slot.ready {
+            slot.ready = false;
+            slot.waker = None;
+            Poll::Ready(())
+        } else {
+            slot.waker = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+}
