@@ -14,10 +14,11 @@
 //!
 //! - `harness`: spawning servers, paired connections.
 //! - `resp`: raw connections reading exactly one RESP2/RESP3 reply; a reply decoder.
-//! - `gen`, `gen_collections`, `differential`: seeded random command streams compared against
-//!   the oracle.
-//! - `strings`, `keyspace`, `hash`, `set`, `list`: targeted differential checks per command
-//!   family (the collection ones also through the `redis` crate and across two data cores).
+//! - `gen`, `gen_collections`, `gen_zset`, `gen_bits`, `differential`: seeded random command
+//!   streams compared against the oracle.
+//! - `strings`, `keyspace`, `hash`, `set`, `list`, `zset`, `bitmap`, `hll`: targeted
+//!   differential checks per command family (the collection ones also through the `redis`
+//!   crate and across two data cores).
 //! - `protocol`: malformed input, inline commands, pipelining, partial writes, RESP3.
 //! - `auth`: `--requirepass`, NOAUTH/WRONGPASS, unauthenticated framing limits.
 //! - `atomicity`: cross-core MSET/RENAME are never observed half-applied.
@@ -29,14 +30,18 @@
 mod integration {
     pub mod atomicity;
     pub mod auth;
+    pub mod bitmap;
     pub mod client_crate;
     pub mod cluster;
     pub mod connection;
     pub mod differential;
     pub mod gen;
+    pub mod gen_bits;
     pub mod gen_collections;
+    pub mod gen_zset;
     pub mod harness;
     pub mod hash;
+    pub mod hll;
     pub mod keyspace;
     pub mod list;
     pub mod protocol;
@@ -44,4 +49,5 @@ mod integration {
     pub mod resp;
     pub mod set;
     pub mod strings;
+    pub mod zset;
 }

@@ -6,15 +6,18 @@
 //! that owns their keys; nothing here awaits or knows about executors.
 
 pub mod args;
+pub mod bitmap;
 pub mod collection;
 pub mod error;
 pub mod hash;
+pub mod hll;
 pub mod keys;
 pub mod list;
 pub mod meta;
 pub mod server;
 pub mod set;
 pub mod string;
+pub mod zset;
 
 use std::sync::OnceLock;
 
@@ -140,9 +143,9 @@ pub fn keys_from_range(cmd: &Command) -> bool {
 }
 
 /// Calls `f` with the index of every key argument of `args`: from the table's key range, or,
-/// for a keyed command whose range is empty because its keys move (SINTERCARD, LMPOP: a key
-/// count comes first), from its `COMMAND` key specs. A malformed key count yields no keys;
-/// the handler then replies with the error.
+/// for a keyed command whose range is empty because its keys move (SINTERCARD, LMPOP,
+/// ZUNIONSTORE: a key count comes first), from its `COMMAND` key specs. A malformed key count
+/// yields no keys; the handler then replies with the error.
 pub fn for_each_key(cmd: &Command, args: Args, f: impl FnMut(usize)) {
     if keys_from_range(cmd) {
         return cmd.keys.for_each(args.len(), f);
@@ -186,7 +189,7 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 6] {
+fn families() -> [&'static [Command]; 9] {
     [
         string::COMMANDS,
         keys::COMMANDS,
@@ -194,6 +197,9 @@ fn families() -> [&'static [Command]; 6] {
         hash::COMMANDS,
         set::COMMANDS,
         list::COMMANDS,
+        zset::COMMANDS,
+        bitmap::COMMANDS,
+        hll::COMMANDS,
     ]
 }
 

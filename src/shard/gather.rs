@@ -1,5 +1,5 @@
-//! Multi-key collection commands (SINTER, SUNIONSTORE, SMOVE, LMOVE, LMPOP, ...) whose keys
-//! live on several data cores (standalone mode).
+//! Multi-key commands (SINTER, SUNIONSTORE, SMOVE, LMOVE, LMPOP, ZUNIONSTORE, ZMPOP, BITOP,
+//! PFMERGE, ...) whose keys live on several data cores (standalone mode).
 //!
 //! Runs on the core of the connection that received the command. Under one cross-core
 //! transaction ([`Txn`]) it copies the entries of every key into this core's scratch keyspace

@@ -5,12 +5,14 @@
 
 pub mod dense;
 pub mod hash;
+pub mod hll;
 pub mod key;
 pub mod keyspace;
 pub mod limits;
 pub mod list;
 pub mod set;
 pub mod value;
+pub mod zset;
 
 pub use keyspace::{Entry, ExpireAt, Keyspace};
 pub use value::{Kind, Value};

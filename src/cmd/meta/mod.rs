@@ -21,10 +21,12 @@
 //! key specs are reproduced as redis-server reports them, since `COMMAND INFO` prints them.
 
 mod args;
+mod bitmap;
 mod cluster;
 mod command;
 mod connection;
 mod hash;
+mod hll;
 mod keys;
 mod keyspace;
 mod list;
@@ -32,6 +34,7 @@ mod server;
 mod set;
 mod string;
 mod table;
+mod zset;
 
 #[cfg(test)]
 mod tests;
