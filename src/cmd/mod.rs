@@ -12,6 +12,7 @@ pub mod hash;
 pub mod keys;
 pub mod list;
 pub mod meta;
+pub mod pubsub;
 pub mod server;
 pub mod set;
 pub mod string;
@@ -79,12 +80,28 @@ pub enum GlobalCmd {
     Cluster,
 }
 
+/// Pub/Sub commands (`net::subscriber`): they change the connection's subscriptions or
+/// reach subscribers on every core.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PubSubCmd {
+    Subscribe,
+    Unsubscribe,
+    PSubscribe,
+    PUnsubscribe,
+    SSubscribe,
+    SUnsubscribe,
+    Publish,
+    SPublish,
+    PubSub,
+}
+
 /// Where a command executes.
 #[derive(Clone, Copy, Debug)]
 pub enum Exec {
     Keyed(KeyedHandler, Spread),
     Session(SessionCmd),
     Global(GlobalCmd),
+    PubSub(PubSubCmd),
 }
 
 /// Which arguments are keys, as redis-server's first/last/step triple.
@@ -186,7 +203,7 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 6] {
+fn families() -> [&'static [Command]; 7] {
     [
         string::COMMANDS,
         keys::COMMANDS,
@@ -194,6 +211,7 @@ fn families() -> [&'static [Command]; 6] {
         hash::COMMANDS,
         set::COMMANDS,
         list::COMMANDS,
+        pubsub::COMMANDS,
     ]
 }
 

@@ -15,6 +15,7 @@ use glommio::net::TcpStream;
 
 use super::poller::{Poller, Registration};
 use super::session::{self, Flow, Session};
+use super::subscriber;
 use crate::clock;
 use crate::cluster::{self, view::Route};
 use crate::cmd::error::unknown_command;
@@ -57,9 +58,20 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, mut stream: TcpStream) 
             conn.rbuf.resize(grow, 0);
         }
         let buf = &mut conn.rbuf[conn.filled..];
-        let n = match read_some(&stream, &registration, buf, drained).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
+        let read = read_some(&stream, &registration, buf, drained);
+        let n = match subscriber::read_or_push(read, &sess).await {
+            Some(Ok(0) | Err(_)) => break,
+            Some(Ok(n)) => n,
+            None => {
+                if handle.killed.get()
+                    || subscriber::write_pushes(&ctx, &mut stream, &sess)
+                        .await
+                        .is_err()
+                {
+                    break;
+                }
+                continue;
+            }
         };
         drained = n < buf.len();
         conn.filled += n;
@@ -71,6 +83,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, mut stream: TcpStream) 
             break;
         }
         let flow = conn.process(&ctx, &mut sess).await;
+        sess.pubsub.drain_into(&mut conn.out);
         if !conn.out.is_empty() {
             if stream.write_all(&conn.out.buf).await.is_err() {
                 break;
@@ -88,6 +101,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, mut stream: TcpStream) 
         }
         conn.compact();
     }
+    sess.pubsub.reset(&ctx);
     ctx.clients.borrow_mut().remove(id);
 }
 
@@ -332,6 +346,10 @@ async fn dispatch(
     if !sess.authenticated && cmd.flags & NO_AUTH == 0 {
         return pending.reject(out, &CmdError::NoAuth);
     }
+    let restricted = subscriber::restricted(sess, cmd, &args);
+    if let (Some(err), false) = (&restricted, matches!(cmd.exec, Exec::Keyed(..))) {
+        return pending.reject(out, err);
+    }
     match cmd.exec {
         Exec::Keyed(_, spread) => {
             if ctx.cluster.enabled() {
@@ -347,6 +365,9 @@ async fn dispatch(
                 if let Some(r) = redirect {
                     return pending.reject(out, &CmdError::other(r.text()));
                 }
+            }
+            if let Some(err) = restricted {
+                return pending.reject(out, &err);
             }
             let mut target: Option<usize> = None;
             let mut spans_cores = false;
@@ -379,6 +400,13 @@ async fn dispatch(
             pending.flush(ctx, out).await;
             let start = out.len();
             let flow = session::exec(ctx, sess, which, args, out);
+            ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+            flow
+        }
+        Exec::PubSub(which) => {
+            pending.flush(ctx, out).await;
+            let start = out.len();
+            let flow = subscriber::exec(ctx, sess, which, cmd, args, asking, out).await;
             ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
             flow
         }

@@ -28,6 +28,7 @@ mod hash;
 mod keys;
 mod keyspace;
 mod list;
+mod pubsub;
 mod server;
 mod set;
 mod string;
@@ -38,6 +39,9 @@ mod tests;
 
 #[cfg(test)]
 mod cluster_tests;
+
+#[cfg(test)]
+mod pubsub_tests;
 
 pub use args::Arg;
 pub use command::{command, write_docs, write_info};

@@ -3,10 +3,10 @@
 //! `index_of` switches on the name's length, then compares it with the few names of that
 //! length; it never allocates.
 
-use super::{cluster, connection, hash, keyspace, list, server, set, string, CommandMeta};
+use super::{cluster, connection, hash, keyspace, list, pubsub, server, set, string, CommandMeta};
 
 /// Every top-level command, in family order.
-pub static ALL: [CommandMeta; 114] = [
+pub static ALL: [CommandMeta; 123] = [
     connection::PING,
     connection::ECHO,
     connection::HELLO,
@@ -121,7 +121,19 @@ pub static ALL: [CommandMeta; 114] = [
     list::LMPOP,
     cluster::ASKING,
     cluster::CLUSTER,
+    pubsub::SUBSCRIBE,
+    pubsub::UNSUBSCRIBE,
+    pubsub::PSUBSCRIBE,
+    pubsub::PUNSUBSCRIBE,
+    pubsub::PUBLISH,
+    pubsub::PUBSUB,
+    pubsub::SSUBSCRIBE,
+    pubsub::SUNSUBSCRIBE,
+    pubsub::SPUBLISH,
 ];
+
+/// Position in [`ALL`] of the first Pub/Sub entry (they follow in [`pubsub_index_of`]'s order).
+const PUBSUB_FIRST: usize = 114;
 
 /// Length of the longest command name.
 pub const MAX_NAME_LEN: usize = 12;
@@ -131,6 +143,9 @@ pub const MAX_NAME_LEN: usize = 12;
 pub fn index_of(lower: &[u8]) -> Option<usize> {
     if let Some(index) = collection_index_of(lower) {
         return Some(index);
+    }
+    if let Some(index) = pubsub_index_of(lower) {
+        return Some(PUBSUB_FIRST + index);
     }
     let index = match lower.len() {
         3 => match lower {
@@ -309,6 +324,23 @@ fn collection_index_of(lower: &[u8]) -> Option<usize> {
             b"hincrbyfloat" => 75,
             _ => return None,
         },
+        _ => return None,
+    };
+    Some(index)
+}
+
+/// The Pub/Sub commands' offsets from [`PUBSUB_FIRST`].
+fn pubsub_index_of(lower: &[u8]) -> Option<usize> {
+    let index = match lower {
+        b"subscribe" => 0,
+        b"unsubscribe" => 1,
+        b"psubscribe" => 2,
+        b"punsubscribe" => 3,
+        b"publish" => 4,
+        b"pubsub" => 5,
+        b"ssubscribe" => 6,
+        b"sunsubscribe" => 7,
+        b"spublish" => 8,
         _ => return None,
     };
     Some(index)
