@@ -190,7 +190,7 @@ impl Outlet {
         *self.buf.borrow_mut() = reply.buf;
         if self.over_limit(used, limit, now_ms) {
             log::warn!(
-                "Client id={} addr={} closed for overcoming of output buffer limits.",
+                "Client id={} addr={} closed for overcoming of output buffer limits (pubsub).",
                 self.client.id,
                 self.client.addr
             );
@@ -555,6 +555,71 @@ mod tests {
                 soft_seconds: 3
             }
         );
+    }
+
+    fn outlet(socket: &std::net::UdpSocket) -> Rc<Outlet> {
+        use std::os::fd::AsRawFd;
+        let addr = socket.local_addr().unwrap();
+        Outlet::new(Rc::new(ClientHandle::new(
+            1,
+            addr,
+            addr,
+            socket.as_raw_fd(),
+            0,
+        )))
+    }
+
+    #[test]
+    fn soft_limit_needs_its_seconds_and_hard_limit_is_immediate() {
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let o = outlet(&socket);
+        let limit = BufferLimit {
+            hard: 1000,
+            soft: 100,
+            soft_seconds: 1,
+        };
+        assert!(!o.over_limit(50, limit, 0));
+        assert!(!o.over_limit(150, limit, 0));
+        assert!(!o.over_limit(150, limit, 1000));
+        assert!(o.over_limit(150, limit, 1001));
+        assert!(!o.over_limit(50, limit, 1002));
+        assert!(!o.over_limit(150, limit, 2000));
+        assert!(o.over_limit(1000, limit, 2000));
+        let none = BufferLimit {
+            hard: 0,
+            soft: 0,
+            soft_seconds: 0,
+        };
+        assert!(!o.over_limit(u64::MAX, none, 0));
+    }
+
+    #[test]
+    fn messages_queue_in_the_connection_protocol_until_the_hard_limit() {
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let o = outlet(&socket);
+        let limit = BufferLimit {
+            hard: 200,
+            soft: 0,
+            soft_seconds: 0,
+        };
+        o.push(Kind::Channel, None, b"ch", b"hi", limit, 0);
+        o.client.resp.set(3);
+        o.push(Kind::Pattern, Some(b"c*"), b"ch", b"hi", limit, 0);
+        o.push(Kind::Shard, None, b"ch", b"hi", limit, 0);
+        let mut out = Vec::new();
+        o.drain_into(&mut out);
+        assert_eq!(
+            out,
+            b"*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n\
+              >4\r\n$8\r\npmessage\r\n$2\r\nc*\r\n$2\r\nch\r\n$2\r\nhi\r\n\
+              >3\r\n$8\r\nsmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n"
+        );
+        assert!(!o.client.killed.get());
+        o.push(Kind::Channel, None, b"ch", &[b'x'; 200], limit, 0);
+        assert!(o.client.killed.get());
+        let mut out = Vec::new();
+        o.drain_into(&mut out);
+        assert!(out.is_empty());
     }
 
     #[test]
