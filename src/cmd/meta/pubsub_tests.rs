@@ -71,4 +71,13 @@ fn shard_channels_are_keys_for_routing() {
     assert_eq!(keys("SSUBSCRIBE a b c"), vec![1, 2, 3]);
     assert_eq!(keys("SPUBLISH ch msg"), vec![1]);
     assert_eq!(keys("SUNSUBSCRIBE"), Vec::<usize>::new());
+    for line in [
+        "COMMAND GETKEYS SSUBSCRIBE a b",
+        "COMMAND GETKEYSANDFLAGS SPUBLISH a b",
+    ] {
+        assert_eq!(
+            run(Proto::Resp2, line),
+            b"-ERR The command has no key arguments\r\n"
+        );
+    }
 }
