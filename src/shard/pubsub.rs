@@ -10,8 +10,11 @@
 //! unsubscribe and read by publishers: no lock on either path.
 //!
 //! Cluster bus hook: messages a node receives from other nodes (Redis propagates PUBLISH to
-//! every node, SPUBLISH to the shard's replicas) are handed to [`deliver_from_bus`] on any
-//! data core; it reaches this node's subscribers on every core and does not forward again.
+//! every node, SPUBLISH to the shard's replicas) are handed to [`deliver_from_bus`] on one
+//! data core (the control core has no data-core context; it reaches a data core through a
+//! closure on the link [`crate::cluster::control::CoreLink`] serves, as views travel); that
+//! core reaches this node's subscribers on every core and forwards nothing. PUBLISH itself
+//! only delivers on this node: forwarding to other nodes is the bus's to add in [`publish`].
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
