@@ -21,20 +21,20 @@ use crate::protocol::{Proto, Reply};
 use crate::shard::core::CoreCtx;
 use crate::shard::pubsub::{self, Kind, Outlet, Space};
 
-/// One connection's subscriptions.
+/// One connection's subscriptions. Its shard channels live in its [`Outlet`], since the core
+/// drops them when their slot leaves this node ([`pubsub::on_view`]).
 #[derive(Default)]
 pub struct Subscriptions {
     outlet: Option<Rc<Outlet>>,
     channels: HashSet<Vec<u8>>,
     /// In subscription order, as redis-server keeps them (PUNSUBSCRIBE without arguments).
     patterns: Vec<Vec<u8>>,
-    shard: HashSet<Vec<u8>>,
 }
 
 impl Subscriptions {
     /// Whether the connection is in subscribed mode (any subscription at all).
     pub fn active(&self) -> bool {
-        !self.channels.is_empty() || !self.patterns.is_empty() || !self.shard.is_empty()
+        !self.channels.is_empty() || !self.patterns.is_empty() || self.count(Kind::Shard) > 0
     }
 
     /// Moves pushed messages waiting for the connection to the end of `out`.
@@ -56,7 +56,8 @@ impl Subscriptions {
         for name in self.patterns.drain(..) {
             pubsub::unsubscribe(ctx, Kind::Pattern, &name, id);
         }
-        for name in self.shard.drain() {
+        let shard: Vec<Vec<u8>> = outlet.shard.borrow_mut().drain().collect();
+        for name in shard {
             pubsub::unsubscribe(ctx, Kind::Shard, &name, id);
         }
         outlet.client.subs.set([0; 3]);
@@ -67,14 +68,17 @@ impl Subscriptions {
     fn count(&self, kind: Kind) -> i64 {
         match kind {
             Kind::Channel | Kind::Pattern => (self.channels.len() + self.patterns.len()) as i64,
-            Kind::Shard => self.shard.len() as i64,
+            Kind::Shard => self.outlet.as_ref().map_or(0, |o| o.shard.borrow().len()) as i64,
         }
     }
 
     fn add(&mut self, kind: Kind, name: &[u8]) -> bool {
         match kind {
             Kind::Channel => self.channels.insert(name.to_vec()),
-            Kind::Shard => self.shard.insert(name.to_vec()),
+            Kind::Shard => self
+                .outlet
+                .as_ref()
+                .is_some_and(|o| o.shard.borrow_mut().insert(name.to_vec())),
             Kind::Pattern => {
                 let new = !self.patterns.iter().any(|p| p == name);
                 if new {
@@ -88,7 +92,10 @@ impl Subscriptions {
     fn remove(&mut self, kind: Kind, name: &[u8]) -> bool {
         match kind {
             Kind::Channel => self.channels.remove(name),
-            Kind::Shard => self.shard.remove(name),
+            Kind::Shard => self
+                .outlet
+                .as_ref()
+                .is_some_and(|o| o.shard.borrow_mut().remove(name)),
             Kind::Pattern => match self.patterns.iter().position(|p| p == name) {
                 Some(at) => {
                     self.patterns.remove(at);
@@ -103,16 +110,20 @@ impl Subscriptions {
         match kind {
             Kind::Channel => self.channels.iter().cloned().collect(),
             Kind::Pattern => self.patterns.clone(),
-            Kind::Shard => self.shard.iter().cloned().collect(),
+            Kind::Shard => self
+                .outlet
+                .as_ref()
+                .map_or_else(Vec::new, |o| o.shard.borrow().iter().cloned().collect()),
         }
     }
 
     fn publish_counts(&self) {
         if let Some(outlet) = &self.outlet {
-            outlet
-                .client
-                .subs
-                .set([self.channels.len(), self.patterns.len(), self.shard.len()]);
+            outlet.client.subs.set([
+                self.channels.len(),
+                self.patterns.len(),
+                self.count(Kind::Shard) as usize,
+            ]);
         }
     }
 }

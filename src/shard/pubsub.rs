@@ -119,6 +119,8 @@ impl BufferLimit {
 /// core's registry. Messages are encoded when queued, in the connection's current protocol.
 pub struct Outlet {
     pub client: Rc<ClientHandle>,
+    /// The connection's shard channels.
+    pub shard: RefCell<HashSet<Vec<u8>>>,
     buf: RefCell<Vec<u8>>,
     waker: RefCell<Option<Waker>>,
     /// Since when (unix ms) the queue has been over the soft limit.
@@ -129,6 +131,7 @@ impl Outlet {
     pub fn new(client: Rc<ClientHandle>) -> Rc<Outlet> {
         Rc::new(Outlet {
             client,
+            shard: RefCell::new(HashSet::new()),
             buf: RefCell::new(Vec::new()),
             waker: RefCell::new(None),
             soft_since: Cell::new(None),
@@ -203,6 +206,26 @@ impl Outlet {
         } else if was_empty {
             self.wake();
         }
+    }
+
+    /// Queues the notice that shard channel `channel` was dropped (its slot left this node),
+    /// with the connection's remaining shard channel count.
+    fn push_sunsubscribe(&self, channel: &[u8]) {
+        let remaining = self.shard.borrow().len();
+        let mut reply = Reply::new(if self.client.resp.get() == 3 {
+            crate::protocol::Proto::Resp3
+        } else {
+            crate::protocol::Proto::Resp2
+        });
+        reply.buf = std::mem::take(&mut *self.buf.borrow_mut());
+        reply.push(3);
+        reply.bulk(b"sunsubscribe");
+        reply.bulk(channel);
+        reply.int(remaining as i64);
+        *self.buf.borrow_mut() = reply.buf;
+        let [sub, psub, _] = self.client.subs.get();
+        self.client.subs.set([sub, psub, remaining]);
+        self.wake();
     }
 
     /// redis-server's rule: at or over the hard limit, or over the soft limit for longer than
@@ -403,6 +426,46 @@ pub fn unsubscribe(ctx: &CoreCtx, kind: Kind, name: &[u8], id: u64) {
         .pubsub
         .counter(ctx.core, kind.space())
         .fetch_sub(1, Ordering::SeqCst);
+}
+
+/// Cluster mode, after this core installed a new routing view: shard channels whose slot this
+/// node no longer serves (as a master, or as a replica of its owner) are dropped, and each of
+/// their subscribers is told with a `sunsubscribe` push, as redis-server does when it loses a
+/// slot. Channels go in slot order, then byte order; subscribers in subscription order.
+pub fn on_view(ctx: &CoreCtx) {
+    if ctx.pubsub.borrow().shard.is_empty() {
+        return;
+    }
+    let lost: Vec<(u16, Vec<u8>)> = {
+        let view = ctx.cluster.view();
+        let served = |slot: u16| {
+            let owner = view.owner[slot as usize];
+            owner == view.myself || Some(owner) == view.my_master
+        };
+        let mut lost: Vec<(u16, Vec<u8>)> = ctx
+            .pubsub
+            .borrow()
+            .shard
+            .keys()
+            .map(|ch| (crate::topology::key_slot(ch).0, ch.clone()))
+            .filter(|(slot, _)| !served(*slot))
+            .collect();
+        lost.sort();
+        lost
+    };
+    for (_, channel) in lost {
+        let Some(subs) = ctx.pubsub.borrow_mut().shard.remove(&channel) else {
+            continue;
+        };
+        ctx.shared
+            .pubsub
+            .counter(ctx.core, Space::Shard)
+            .fetch_sub(subs.len(), Ordering::SeqCst);
+        for outlet in subs {
+            outlet.shard.borrow_mut().remove(&channel);
+            outlet.push_sunsubscribe(&channel);
+        }
+    }
 }
 
 /// Delivers on this core only.

@@ -1,8 +1,11 @@
 //! Sharded Pub/Sub in cluster mode: a shard channel is routed like a key (MOVED to the node
 //! serving its slot, CROSSSLOT for channels of different slots), plain channels are served
-//! by any node. A child of `cluster` so it can use that module's node helpers.
+//! by any node; a node that loses a slot drops its shard channels and tells their subscribers
+//! (`sunsubscribe` pushes). A child of `cluster` so it can use that module's node helpers.
 
-use super::{key_where, two_nodes};
+use solikv::topology::key_slot;
+
+use super::{cluster_port, key_where, two_nodes, Dir, Node};
 
 #[test]
 fn shard_channels_follow_their_slot() {
@@ -57,4 +60,37 @@ fn shard_channels_follow_their_slot() {
         )
         .into_bytes()
     );
+}
+
+#[test]
+fn losing_a_slot_unsubscribes_its_shard_channels() {
+    let dir = Dir::new("pubsub-slots");
+    let n = Node::start(&dir.0, cluster_port());
+    assert_eq!(n.call("CLUSTER ADDSLOTSRANGE 0 16383"), "+OK\r\n");
+    n.wait_state("ok");
+    let slot = key_slot(b"ch").0;
+    assert_ne!(key_slot(b"other").0, slot);
+    let mut sub = n.conn();
+    let mut other = n.conn();
+    sub.send(&super::super::resp::encode(&[
+        b"SSUBSCRIBE",
+        b"ch",
+        b"{ch}x",
+    ]));
+    sub.read_reply();
+    sub.read_reply();
+    other.call(&[b"SSUBSCRIBE", b"other"]);
+    assert_eq!(n.call(&format!("CLUSTER DELSLOTS {slot}")), "+OK\r\n");
+    assert_eq!(
+        sub.read_reply(),
+        b"*3\r\n$12\r\nsunsubscribe\r\n$2\r\nch\r\n:1\r\n"
+    );
+    assert_eq!(
+        sub.read_reply(),
+        b"*3\r\n$12\r\nsunsubscribe\r\n$5\r\n{ch}x\r\n:0\r\n"
+    );
+    // Out of subscribed mode; the other slot's subscriber stays.
+    assert_eq!(sub.call(&[b"PING"]), b"+PONG\r\n");
+    assert_eq!(other.call(&[b"PING"]), b"*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+    assert_eq!(n.call("PUBSUB SHARDCHANNELS"), "*1\r\n$5\r\nother\r\n");
 }
