@@ -82,6 +82,8 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, mut stream: TcpStream) 
             log::warn!("closing client {id}: query buffer over client-query-buffer-limit");
             break;
         }
+        // Messages queued before this batch go out before its replies, later ones after.
+        sess.pubsub.drain_into(&mut conn.out);
         let flow = conn.process(&ctx, &mut sess).await;
         sess.pubsub.drain_into(&mut conn.out);
         if !conn.out.is_empty() {
