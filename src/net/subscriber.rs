@@ -153,7 +153,10 @@ pub async fn write_pushes(
     stream: &mut TcpStream,
     sess: &Session,
 ) -> std::io::Result<()> {
-    let mut out = Reply::new(Proto::Resp2);
+    let mut out = Reply {
+        buf: Vec::new(),
+        proto: Proto::Resp2,
+    };
     sess.pubsub.drain_into(&mut out);
     if out.is_empty() {
         return Ok(());

@@ -168,12 +168,7 @@ impl Outlet {
         if self.client.killed.get() {
             return;
         }
-        let mut reply = Reply::new(if self.client.resp.get() == 3 {
-            crate::protocol::Proto::Resp3
-        } else {
-            crate::protocol::Proto::Resp2
-        });
-        reply.buf = std::mem::take(&mut *self.buf.borrow_mut());
+        let mut reply = self.take_for_encoding();
         let was_empty = reply.buf.is_empty();
         match (kind, pattern) {
             (Kind::Pattern, Some(pattern)) => {
@@ -208,16 +203,24 @@ impl Outlet {
         }
     }
 
+    /// The queue as a [`Reply`] in the connection's current protocol, to append to (put it
+    /// back with `*self.buf.borrow_mut() = reply.buf`).
+    fn take_for_encoding(&self) -> Reply {
+        Reply {
+            buf: std::mem::take(&mut *self.buf.borrow_mut()),
+            proto: if self.client.resp.get() == 3 {
+                crate::protocol::Proto::Resp3
+            } else {
+                crate::protocol::Proto::Resp2
+            },
+        }
+    }
+
     /// Queues the notice that shard channel `channel` was dropped (its slot left this node),
     /// with the connection's remaining shard channel count.
     fn push_sunsubscribe(&self, channel: &[u8]) {
         let remaining = self.shard.borrow().len();
-        let mut reply = Reply::new(if self.client.resp.get() == 3 {
-            crate::protocol::Proto::Resp3
-        } else {
-            crate::protocol::Proto::Resp2
-        });
-        reply.buf = std::mem::take(&mut *self.buf.borrow_mut());
+        let mut reply = self.take_for_encoding();
         reply.push(3);
         reply.bulk(b"sunsubscribe");
         reply.bulk(channel);
