@@ -19,6 +19,8 @@
 //! - `strings`, `keyspace`, `hash`, `set`, `list`, `zset`, `bitmap`, `hll`: targeted
 //!   differential checks per command family (the collection ones also through the `redis`
 //!   crate and across two data cores).
+//! - `pubsub`: subscribe sequences and random streams against the oracle, delivery across
+//!   data cores, RESP3 pushes, the `redis` crate's PubSub, the output buffer limit.
 //! - `protocol`: malformed input, inline commands, pipelining, partial writes, RESP3.
 //! - `auth`: `--requirepass`, NOAUTH/WRONGPASS, unauthenticated framing limits.
 //! - `atomicity`: cross-core MSET/RENAME are never observed half-applied.
@@ -45,6 +47,7 @@ mod integration {
     pub mod keyspace;
     pub mod list;
     pub mod protocol;
+    pub mod pubsub;
     pub mod redis_cli;
     pub mod resp;
     pub mod set;

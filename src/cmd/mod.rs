@@ -14,6 +14,7 @@ pub mod hll;
 pub mod keys;
 pub mod list;
 pub mod meta;
+pub mod pubsub;
 pub mod server;
 pub mod set;
 pub mod string;
@@ -82,12 +83,28 @@ pub enum GlobalCmd {
     Cluster,
 }
 
+/// Pub/Sub commands (`net::subscriber`): they change the connection's subscriptions or
+/// reach subscribers on every core.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PubSubCmd {
+    Subscribe,
+    Unsubscribe,
+    PSubscribe,
+    PUnsubscribe,
+    SSubscribe,
+    SUnsubscribe,
+    Publish,
+    SPublish,
+    PubSub,
+}
+
 /// Where a command executes.
 #[derive(Clone, Copy, Debug)]
 pub enum Exec {
     Keyed(KeyedHandler, Spread),
     Session(SessionCmd),
     Global(GlobalCmd),
+    PubSub(PubSubCmd),
 }
 
 /// Which arguments are keys, as redis-server's first/last/step triple.
@@ -189,7 +206,7 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 9] {
+fn families() -> [&'static [Command]; 10] {
     [
         string::COMMANDS,
         keys::COMMANDS,
@@ -200,6 +217,7 @@ fn families() -> [&'static [Command]; 9] {
         zset::COMMANDS,
         bitmap::COMMANDS,
         hll::COMMANDS,
+        pubsub::COMMANDS,
     ]
 }
 

@@ -14,6 +14,7 @@ use std::net::TcpStream;
 
 use super::poller::{Poller, Registration};
 use super::session::{self, Flow, Session};
+use super::subscriber;
 use crate::clock;
 use crate::cluster::{self, view::Route};
 use crate::cmd::error::unknown_command;
@@ -56,9 +57,20 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
             conn.rbuf.resize(grow, 0);
         }
         let buf = &mut conn.rbuf[conn.filled..];
-        let n = match read_some(&stream, &registration, buf, drained).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
+        let read = read_some(&stream, &registration, buf, drained);
+        let n = match subscriber::read_or_push(read, &sess).await {
+            Some(Ok(0) | Err(_)) => break,
+            Some(Ok(n)) => n,
+            None => {
+                if handle.killed.get()
+                    || subscriber::write_pushes(&ctx, &stream, &registration, &sess)
+                        .await
+                        .is_err()
+                {
+                    break;
+                }
+                continue;
+            }
         };
         drained = n < buf.len();
         conn.filled += n;
@@ -69,7 +81,10 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
             log::warn!("closing client {id}: query buffer over client-query-buffer-limit");
             break;
         }
+        // Messages queued before this batch go out before its replies, later ones after.
+        sess.pubsub.drain_into(&mut conn.out);
         let flow = conn.process(&ctx, &mut sess).await;
+        sess.pubsub.drain_into(&mut conn.out);
         if !conn.out.is_empty() {
             if write_all(&stream, &registration, &conn.out.buf)
                 .await
@@ -90,6 +105,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
         }
         conn.compact();
     }
+    sess.pubsub.reset(&ctx);
     ctx.clients.borrow_mut().remove(id);
 }
 
@@ -116,7 +132,7 @@ async fn read_some(
 }
 
 /// Writes all of `buf`, waiting for room whenever the socket's send buffer is full.
-async fn write_all(
+pub(super) async fn write_all(
     stream: &TcpStream,
     registration: &Registration,
     mut buf: &[u8],
@@ -373,6 +389,10 @@ async fn dispatch(
     if !sess.authenticated && cmd.flags & NO_AUTH == 0 {
         return pending.reject(out, &CmdError::NoAuth);
     }
+    let restricted = subscriber::restricted(sess, cmd, &args);
+    if let (Some(err), false) = (&restricted, matches!(cmd.exec, Exec::Keyed(..))) {
+        return pending.reject(out, err);
+    }
     match cmd.exec {
         Exec::Keyed(_, spread) => {
             if ctx.cluster.enabled() {
@@ -388,6 +408,9 @@ async fn dispatch(
                 if let Some(r) = redirect {
                     return pending.reject(out, &CmdError::other(r.text()));
                 }
+            }
+            if let Some(err) = restricted {
+                return pending.reject(out, &err);
             }
             let mut target: Option<usize> = None;
             let mut spans_cores = false;
@@ -420,6 +443,13 @@ async fn dispatch(
             pending.flush(ctx, out).await;
             let start = out.len();
             let flow = session::exec(ctx, sess, which, args, out);
+            ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+            flow
+        }
+        Exec::PubSub(which) => {
+            pending.flush(ctx, out).await;
+            let start = out.len();
+            let flow = subscriber::exec(ctx, sess, which, cmd, args, asking, out).await;
             ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
             flow
         }

@@ -6,3 +6,4 @@ pub mod conn;
 pub mod listener;
 pub mod poller;
 pub mod session;
+pub mod subscriber;

@@ -29,6 +29,7 @@ pub struct Session {
     pub readonly: bool,
     /// ASKING was the previous command (cluster mode).
     pub asking: bool,
+    pub pubsub: super::subscriber::Subscriptions,
 }
 
 impl Session {
@@ -38,6 +39,7 @@ impl Session {
             authenticated,
             readonly: false,
             asking: false,
+            pubsub: Default::default(),
         }
     }
 }
@@ -52,6 +54,7 @@ pub fn exec(
 ) -> Flow {
     sess.handle.last_active_ms.set(clock::unix_ms());
     match which {
+        SessionCmd::Ping if super::subscriber::subscribed_ping(sess, &args, out) => {}
         SessionCmd::Ping => match args.len() {
             1 => out.simple("PONG"),
             2 => out.bulk(args.get(1)),
@@ -73,6 +76,7 @@ pub fn exec(
             sess.handle.no_touch.set(false);
             sess.readonly = false;
             sess.asking = false;
+            sess.pubsub.reset(ctx);
             sess.authenticated = ctx.opts.borrow().requirepass.is_none();
             out.simple("RESET");
         }

@@ -14,6 +14,7 @@ pub mod info;
 pub mod mesh;
 pub mod options;
 pub mod outbox;
+pub mod pubsub;
 pub mod runtime;
 pub mod spread;
 pub mod task;

@@ -30,6 +30,7 @@ mod hll;
 mod keys;
 mod keyspace;
 mod list;
+mod pubsub;
 mod server;
 mod set;
 mod string;
@@ -41,6 +42,9 @@ mod tests;
 
 #[cfg(test)]
 mod cluster_tests;
+
+#[cfg(test)]
+mod pubsub_tests;
 
 pub use args::Arg;
 pub use command::{command, write_docs, write_info};

@@ -4,11 +4,12 @@
 //! length; it never allocates.
 
 use super::{
-    bitmap, cluster, connection, hash, hll, keyspace, list, server, set, string, zset, CommandMeta,
+    bitmap, cluster, connection, hash, hll, keyspace, list, pubsub, server, set, string, zset,
+    CommandMeta,
 };
 
 /// Every top-level command, in family order.
-pub static ALL: [CommandMeta; 156] = [
+pub static ALL: [CommandMeta; 165] = [
     connection::PING,
     connection::ECHO,
     connection::HELLO,
@@ -165,7 +166,19 @@ pub static ALL: [CommandMeta; 156] = [
     hll::PFADD,
     hll::PFCOUNT,
     hll::PFMERGE,
+    pubsub::SUBSCRIBE,
+    pubsub::UNSUBSCRIBE,
+    pubsub::PSUBSCRIBE,
+    pubsub::PUNSUBSCRIBE,
+    pubsub::PUBLISH,
+    pubsub::PUBSUB,
+    pubsub::SSUBSCRIBE,
+    pubsub::SUNSUBSCRIBE,
+    pubsub::SPUBLISH,
 ];
+
+/// Position in [`ALL`] of the first Pub/Sub entry (they follow in [`pubsub_index_of`]'s order).
+const PUBSUB_FIRST: usize = 156;
 
 /// Length of the longest command name.
 pub const MAX_NAME_LEN: usize = 16;
@@ -178,6 +191,9 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
     }
     if let Some(index) = typed_index_of(lower) {
         return Some(index);
+    }
+    if let Some(index) = pubsub_index_of(lower) {
+        return Some(PUBSUB_FIRST + index);
     }
     let index = match lower.len() {
         3 => match lower {
@@ -442,6 +458,23 @@ fn typed_index_of(lower: &[u8]) -> Option<usize> {
             b"zremrangebyscore" => 132,
             _ => return None,
         },
+        _ => return None,
+    };
+    Some(index)
+}
+
+/// The Pub/Sub commands' offsets from [`PUBSUB_FIRST`].
+fn pubsub_index_of(lower: &[u8]) -> Option<usize> {
+    let index = match lower {
+        b"subscribe" => 0,
+        b"unsubscribe" => 1,
+        b"psubscribe" => 2,
+        b"punsubscribe" => 3,
+        b"publish" => 4,
+        b"pubsub" => 5,
+        b"ssubscribe" => 6,
+        b"sunsubscribe" => 7,
+        b"spublish" => 8,
         _ => return None,
     };
     Some(index)
