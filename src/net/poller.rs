@@ -30,8 +30,9 @@ use crate::shard::task::{self, Bell};
 /// Longest single idle wait, in milliseconds, right after the core was busy: the lateness a
 /// glommio timer may see on a core that is otherwise idle.
 pub const IDLE_WAIT_MS: i32 = 1;
-/// Longest idle wait once the core has been idle for [`LONG_IDLE_CYCLES`] waits in a row.
-const LONG_IDLE_WAIT_MS: i32 = 10;
+/// Longest idle wait once the core has waited [`LONG_IDLE_CYCLES`] times in a row with no
+/// socket event.
+const LONG_IDLE_WAIT_MS: i32 = 25;
 const LONG_IDLE_CYCLES: u32 = 100;
 /// How far away the timer is that makes glommio run its reactor between two driver cycles.
 const REACTOR_PASS: Duration = Duration::from_micros(1);
@@ -176,7 +177,9 @@ impl Poller {
         let mut idle_cycles = 0u32;
         loop {
             self.woke.set(false);
-            self.harvest(&mut events, 0);
+            if self.harvest(&mut events, 0) > 0 {
+                idle_cycles = 0;
+            }
             futures_lite::future::yield_now().await;
             let quiet = !self.woke.get() && task::polls() == quiet_polls;
             let mut timed_out = false;
@@ -189,13 +192,13 @@ impl Poller {
                 let reported = self.harvest(&mut events, wait);
                 self.bell.woke_up();
                 timed_out = reported == 0;
+                // Only socket events and rings end a long idle stretch; timer tasks (active
+                // expiry, every 100 ms) do not.
                 idle_cycles = if timed_out {
                     idle_cycles.saturating_add(1)
                 } else {
                     0
                 };
-            } else if !quiet {
-                idle_cycles = 0;
             }
             quiet_polls = task::polls();
             quiet_wakes = self.bell.foreign_wakes();
