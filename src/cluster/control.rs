@@ -83,9 +83,7 @@ impl CoreCluster {
         }
     }
 
-    /// Runs `f` on the control core and returns its result. The change is committed before
-    /// the result comes back, and its view is installed on this core right away, so the
-    /// caller's next command is routed by it (the other cores get it over their view link).
+    /// Runs `f` on the control core and returns its result.
     pub async fn call<R, F>(&self, f: F) -> R
     where
         R: Send + 'static,
@@ -93,9 +91,7 @@ impl CoreCluster {
     {
         let (tx, rx) = flume::bounded(1);
         let work: ControlFn = Box::new(move |ctl: &mut Control| {
-            let result = f(ctl);
-            let view = ctl.commit();
-            let _ = tx.send((result, view));
+            let _ = tx.send(f(ctl));
         });
         let link = self
             .control
@@ -103,11 +99,7 @@ impl CoreCluster {
             .clone()
             .expect("cluster mode has a control core");
         link.send_async(work).await.expect("control core stopped");
-        let (result, view) = rx.recv_async().await.expect("control core dropped a call");
-        if let Some(view) = view {
-            self.install(view);
-        }
-        result
+        rx.recv_async().await.expect("control core dropped a call")
     }
 }
 
