@@ -176,6 +176,24 @@ pub fn for_each_key(cmd: &Command, args: Args, f: impl FnMut(usize)) {
     }
 }
 
+/// A keyed command's table entry (the form every family's `COMMANDS` uses).
+pub const fn keyed(
+    name: &'static str,
+    arity: i32,
+    keys: KeyRange,
+    flags: u16,
+    handler: KeyedHandler,
+    spread: Spread,
+) -> Command {
+    Command {
+        name,
+        arity,
+        keys,
+        flags,
+        exec: Exec::Keyed(handler, spread),
+    }
+}
+
 /// Allowed before AUTH when a password is set.
 pub const NO_AUTH: u16 = 1;
 /// Modifies the keyspace.

@@ -17,7 +17,7 @@ mod object;
 pub mod scan;
 
 use super::error::reply_error;
-use super::{Args, CmdError, CmdResult, Command, Exec, KeyRange, KeyedHandler, Spread, WRITE};
+use super::{Args, CmdError, CmdResult, Command, KeyRange, Spread, WRITE};
 use crate::protocol::number::parse_i64;
 use crate::protocol::Reply;
 use crate::storage::Keyspace;
@@ -38,22 +38,7 @@ const SECOND: KeyRange = KeyRange {
     step: 1,
 };
 
-const fn keyed(
-    name: &'static str,
-    arity: i32,
-    keys: KeyRange,
-    flags: u16,
-    handler: KeyedHandler,
-    spread: Spread,
-) -> Command {
-    Command {
-        name,
-        arity,
-        keys,
-        flags,
-        exec: Exec::Keyed(handler, spread),
-    }
-}
+use super::keyed;
 
 pub const COMMANDS: &[Command] = &[
     keyed("del", -2, KeyRange::ALL, WRITE, del, Spread::SumInt),

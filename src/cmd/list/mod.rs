@@ -17,28 +17,13 @@ mod tests;
 
 use super::collection::{drop_if_empty, list_of};
 use super::error::reply_error;
-use super::{Args, CmdError, Command, Exec, KeyRange, KeyedHandler, Spread, WRITE};
+use super::{Args, CmdError, Command, KeyRange, Spread, WRITE};
 use crate::protocol::number::parse_i64;
 use crate::protocol::Reply;
 use crate::storage::list::List;
 use crate::storage::{Keyspace, Value};
 
-const fn keyed(
-    name: &'static str,
-    arity: i32,
-    keys: KeyRange,
-    flags: u16,
-    handler: KeyedHandler,
-    spread: Spread,
-) -> Command {
-    Command {
-        name,
-        arity,
-        keys,
-        flags,
-        exec: Exec::Keyed(handler, spread),
-    }
-}
+use super::keyed;
 
 const ONE: KeyRange = KeyRange::FIRST;
 /// LMOVE and RPOPLPUSH: source and destination.

@@ -19,27 +19,12 @@ mod tests;
 use super::collection::{drop_if_empty, set_of};
 use super::error::reply_error;
 use super::Args;
-use super::{Command, Exec, KeyRange, KeyedHandler, Spread, WRITE};
+use super::{Command, KeyRange, Spread, WRITE};
 use crate::protocol::Reply;
 use crate::storage::set::{Member, Set};
 use crate::storage::{Keyspace, Value};
 
-const fn keyed(
-    name: &'static str,
-    arity: i32,
-    keys: KeyRange,
-    flags: u16,
-    handler: KeyedHandler,
-    spread: Spread,
-) -> Command {
-    Command {
-        name,
-        arity,
-        keys,
-        flags,
-        exec: Exec::Keyed(handler, spread),
-    }
-}
+use super::keyed;
 
 const ONE: KeyRange = KeyRange::FIRST;
 /// SMOVE: source and destination.

@@ -14,7 +14,7 @@ mod setops;
 mod tests;
 
 use super::error::reply_error;
-use super::{Args, CmdError, CmdResult, Command, Exec, KeyRange, Spread, WRITE};
+use super::{Args, CmdError, CmdResult, Command, KeyRange, Spread, WRITE};
 use crate::protocol::number::{parse_f64, parse_i64};
 use crate::protocol::Reply;
 use crate::storage::limits::Limits;
@@ -28,22 +28,7 @@ const TWO: KeyRange = KeyRange {
     step: 1,
 };
 
-const fn keyed(
-    name: &'static str,
-    arity: i32,
-    keys: KeyRange,
-    flags: u16,
-    handler: super::KeyedHandler,
-    spread: Spread,
-) -> Command {
-    Command {
-        name,
-        arity,
-        keys,
-        flags,
-        exec: Exec::Keyed(handler, spread),
-    }
-}
+use super::keyed;
 
 const ONE: KeyRange = KeyRange::FIRST;
 /// A key count comes first: key positions come from the key specs (`cmd::for_each_key`).
