@@ -522,3 +522,54 @@ fn garbage_on_the_bus_port_and_a_fourth_node_by_gossip() {
         || fourth.text(&["CLUSTER", "INFO"]),
     );
 }
+
+#[test]
+fn equal_config_epochs_become_distinct() {
+    let nodes: Vec<BusNode> = (0..3).map(|_| BusNode::start()).collect();
+    for (n, range) in nodes
+        .iter()
+        .zip([["0", "5460"], ["5461", "10922"], ["10923", "16383"]])
+    {
+        let reply = n.call(&["CLUSTER", "ADDSLOTSRANGE", range[0], range[1]]);
+        assert_eq!(reply, Value::Simple(b"OK".to_vec()));
+        assert_eq!(n.info_field("cluster_my_epoch"), "0");
+    }
+    for n in &nodes[1..] {
+        let reply = nodes[0].call(&["CLUSTER", "MEET", "127.0.0.1", &n.port.to_string()]);
+        assert_eq!(reply, Value::Simple(b"OK".to_vec()));
+    }
+    // CLUSTER NODES as each node sees it: id → config epoch, for the three masters.
+    let epochs = |n: &BusNode| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = n
+            .text(&["CLUSTER", "NODES"])
+            .lines()
+            .map(|l| {
+                let f: Vec<&str> = l.split(' ').collect();
+                (f[0].to_string(), f[6].to_string())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let converged = || {
+        let first = epochs(&nodes[0]);
+        let distinct: BTreeSet<&String> = first.iter().map(|(_, e)| e).collect();
+        first.len() == 3
+            && distinct.len() == 3
+            && nodes
+                .iter()
+                .all(|n| epochs(n) == first && n.info_field("cluster_state") == "ok")
+    };
+    wait_for(
+        DEADLINE,
+        "the config epochs did not become distinct and agreed",
+        converged,
+        || {
+            nodes
+                .iter()
+                .map(|n| n.text(&["CLUSTER", "NODES"]))
+                .collect::<Vec<_>>()
+                .join("\n")
+        },
+    );
+}

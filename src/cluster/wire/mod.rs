@@ -491,32 +491,38 @@ impl Wire {
         }
     }
 
-    /// Commits the state (nodes.conf, views) and refreshes CLUSTER LINKS' list.
+    /// Commits the state (nodes.conf, views) and refreshes CLUSTER LINKS' list: links in
+    /// node order, the one to a node before the one from it, as Redis lists them.
     fn commit(&self) {
         let mut ctl = self.control.borrow_mut();
         ctl.commit();
         let state = &mut ctl.state;
-        let links = self.links.borrow();
-        let mut list = Vec::with_capacity(links.len());
-        for n in &state.nodes {
-            for outbound in [true, false] {
-                let found = links
-                    .iter()
-                    .filter(|(_, m)| m.outbound == outbound && m.node == Some(n.id))
-                    .filter_map(|(id, _)| self.bus.link_info(*id));
-                for info in found {
-                    let busy = info.pending_out > 0 && info.direction == Direction::Outbound;
-                    list.push(LinkInfo {
-                        outbound,
-                        node: n.id,
-                        create_time_ms: info.created_ms,
-                        events: if busy { "rw" } else { "r" }.to_string(),
-                        send_buffer_allocated: info.out_capacity as u64,
-                        send_buffer_used: info.pending_out as u64,
-                    });
-                }
-            }
+        let order: HashMap<NodeId, usize> = state
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id, i))
+            .collect();
+        let mut list: Vec<(usize, LinkInfo)> = Vec::new();
+        for (id, meta) in self.links.borrow().iter() {
+            let (Some(node), Some(info)) = (meta.node, self.bus.link_info(*id)) else {
+                continue;
+            };
+            let Some(&index) = order.get(&node) else {
+                continue;
+            };
+            let busy = info.pending_out > 0 && info.direction == Direction::Outbound;
+            let link = LinkInfo {
+                outbound: meta.outbound,
+                node,
+                create_time_ms: info.created_ms,
+                events: if busy { "rw" } else { "r" }.to_string(),
+                send_buffer_allocated: info.out_capacity as u64,
+                send_buffer_used: info.pending_out as u64,
+            };
+            list.push((index, link));
         }
-        state.links = list;
+        list.sort_by_key(|(index, link)| (*index, !link.outbound, link.create_time_ms));
+        state.links = list.into_iter().map(|(_, link)| link).collect();
     }
 }
