@@ -459,6 +459,32 @@ fn killed_master_fails_then_rejoins_after_restart() {
         );
         assert!(n.node_flags().iter().all(|(_, f)| !f.contains("fail")));
     }
+
+    // A master that can reach no other master is in the minority: it suspects both (PFAIL;
+    // FAIL where a report from before the restart is still valid) and stops serving once the
+    // node timeout has passed.
+    nodes[1].kill();
+    nodes[2].kill();
+    let survivor = &nodes[0];
+    let both_suspected = || {
+        let flags = survivor.node_flags();
+        flags.iter().filter(|(_, f)| f.contains("fail")).count() == 2
+    };
+    wait_for(
+        DEADLINE,
+        "the lone master did not suspect both others",
+        both_suspected,
+        || survivor.text(&["CLUSTER", "NODES"]),
+    );
+    assert_eq!(survivor.info_field("cluster_state"), "fail");
+    // The data core gets the new routing view asynchronously.
+    let down = Value::Error(b"CLUSTERDOWN The cluster is down".to_vec());
+    wait_for(
+        DEADLINE,
+        "writes are still served",
+        || survivor.call(&["SET", "k", "v"]) == down,
+        || format!("{:?}", survivor.call(&["SET", "k", "v"])),
+    );
 }
 
 #[test]
@@ -524,7 +550,7 @@ fn garbage_on_the_bus_port_and_a_fourth_node_by_gossip() {
 }
 
 #[test]
-fn equal_config_epochs_become_distinct() {
+fn equal_config_epochs_become_distinct_and_dead_handshakes_expire() {
     let nodes: Vec<BusNode> = (0..3).map(|_| BusNode::start()).collect();
     for (n, range) in nodes
         .iter()
@@ -534,11 +560,18 @@ fn equal_config_epochs_become_distinct() {
         assert_eq!(reply, Value::Simple(b"OK".to_vec()));
         assert_eq!(n.info_field("cluster_my_epoch"), "0");
     }
-    for n in &nodes[1..] {
-        let reply = nodes[0].call(&["CLUSTER", "MEET", "127.0.0.1", &n.port.to_string()]);
+    // Nobody listens on the fourth address: its handshake times out and the node is dropped.
+    let nobody = cluster_port().to_string();
+    for port in [
+        &nodes[1].port.to_string(),
+        &nodes[2].port.to_string(),
+        &nobody,
+    ] {
+        let reply = nodes[0].call(&["CLUSTER", "MEET", "127.0.0.1", port]);
         assert_eq!(reply, Value::Simple(b"OK".to_vec()));
     }
-    // CLUSTER NODES as each node sees it: id → config epoch, for the three masters.
+    // CLUSTER NODES as each node sees it: id → config epoch (three lines once the
+    // handshake with nobody has expired).
     let epochs = |n: &BusNode| -> Vec<(String, String)> {
         let mut v: Vec<(String, String)> = n
             .text(&["CLUSTER", "NODES"])
