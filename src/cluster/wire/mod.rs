@@ -334,14 +334,22 @@ impl Wire {
         {
             let mut ctl = self.control.borrow_mut();
             let state = &mut ctl.state;
-            let pfail_before = state.count_with(flags::PFAIL);
+            let suspected = |state: &ClusterState| -> HashSet<NodeId> {
+                state
+                    .nodes
+                    .iter()
+                    .filter(|n| n.has(flags::PFAIL))
+                    .map(|n| n.id)
+                    .collect()
+            };
+            let before = suspected(state);
             let fx = hooks::cron(state, now);
             self.close_stale_links(state);
             self.connect_missing(state);
             self.ping_due(state, iteration, now);
             // A node just suspected: tell every node at once, so that failure reports (and
             // the FAIL quorum) do not wait for the next scheduled pings.
-            if state.count_with(flags::PFAIL) > pfail_before {
+            if !suspected(state).is_subset(&before) {
                 let links: Vec<(NodeId, LinkId)> = self
                     .outbound
                     .borrow()
@@ -349,7 +357,10 @@ impl Wire {
                     .map(|(n, l)| (*n, *l))
                     .collect();
                 for (node, link) in links {
-                    if state.node(&node).is_some_and(|n| !n.is_failing()) {
+                    let healthy = |n: &super::node::Node| {
+                        !n.has(flags::PFAIL | flags::FAIL | flags::HANDSHAKE)
+                    };
+                    if state.node(&node).is_some_and(healthy) {
                         self.ping(state, &node, link, now);
                     }
                 }
@@ -392,6 +403,10 @@ impl Wire {
         for (_, link) in stale {
             self.bus.close(link);
         }
+        drop(data_received);
+        self.data_received
+            .borrow_mut()
+            .retain(|id, _| state.node(id).is_some());
     }
 
     /// Opens an outbound link to every node with an address and none yet.
@@ -524,5 +539,24 @@ impl Wire {
         }
         list.sort_by_key(|(index, link)| (*index, !link.outbound, link.create_time_ms));
         state.links = list.into_iter().map(|(_, link)| link).collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bus_binds_where_clients_bind() {
+        let bind = ["127.0.0.1", "*", "-::*", "localhost"].map(String::from);
+        let addrs = bind_addrs(&bind, 17000).expect("valid");
+        let want: Vec<(SocketAddr, bool)> = vec![
+            ("127.0.0.1:17000".parse().unwrap(), false),
+            ("0.0.0.0:17000".parse().unwrap(), false),
+            ("[::]:17000".parse().unwrap(), true),
+            ("127.0.0.1:17000".parse().unwrap(), false),
+        ];
+        assert_eq!(addrs, want);
+        assert!(bind_addrs(&["nonsense".to_string()], 1).is_err());
     }
 }
