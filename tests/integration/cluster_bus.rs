@@ -524,7 +524,7 @@ fn garbage_on_the_bus_port_and_a_fourth_node_by_gossip() {
     assert_eq!(nodes[0].info_field("cluster_state"), "ok");
 
     // A fourth node meets one member; gossip introduces it to the others.
-    let fourth = BusNode::start();
+    let mut fourth = BusNode::start();
     let reply = fourth.call(&["CLUSTER", "MEET", "127.0.0.1", &nodes[1].port.to_string()]);
     assert_eq!(reply, Value::Simple(b"OK".to_vec()));
     let mut ids: BTreeSet<String> = nodes.iter().map(BusNode::myid).collect();
@@ -547,6 +547,31 @@ fn garbage_on_the_bus_port_and_a_fourth_node_by_gossip() {
         || fourth.info_field("cluster_state") == "ok",
         || fourth.text(&["CLUSTER", "INFO"]),
     );
+
+    // Restarted on another port (same nodes.conf), it keeps its id and every node follows
+    // the new address.
+    let id = fourth.myid();
+    fourth.kill();
+    fourth.port = cluster_port();
+    fourth.spawn();
+    assert_eq!(fourth.myid(), id);
+    let moved = format!(
+        "{id} 127.0.0.1:{}@{} master - ",
+        fourth.port,
+        fourth.port + 10000
+    );
+    for n in &nodes {
+        wait_for(
+            DEADLINE,
+            "the new address of the fourth node did not spread",
+            || {
+                let text = n.text(&["CLUSTER", "NODES"]);
+                text.lines()
+                    .any(|l| l.starts_with(&moved) && l.ends_with(" connected"))
+            },
+            || n.text(&["CLUSTER", "NODES"]),
+        );
+    }
 }
 
 #[test]

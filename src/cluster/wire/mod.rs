@@ -314,6 +314,9 @@ impl Wire {
                 m.node = Some(h.id);
             }
         }
+        if known {
+            self.follow_address(state, &h.id);
+        }
         if fx.reply_pong {
             self.send_gossip(state, link, Kind::Pong);
         }
@@ -326,6 +329,24 @@ impl Wire {
             self.send(state, link, body);
         }
         self.broadcast_fail(state, &fx.broadcast_fail);
+    }
+
+    /// Closes `node`'s outbound link when the node's address changed (a restart on another
+    /// port or ip), so that the cron reconnects to the new one (Redis's rule).
+    fn follow_address(&self, state: &ClusterState, node: &NodeId) {
+        let Some(link) = self.outbound.borrow().get(node).copied() else {
+            return;
+        };
+        let (Some(info), Some(n)) = (self.bus.link_info(link), state.node(node)) else {
+            return;
+        };
+        let addr =
+            n.ip.parse::<IpAddr>()
+                .map(|ip| SocketAddr::new(ip, n.cport));
+        if addr.is_ok_and(|addr| addr != info.peer) {
+            log::info!("cluster: node {node} moved to {}:{}", n.ip, n.cport);
+            self.bus.close(link);
+        }
     }
 
     /// One run of the 100 ms cron.
