@@ -14,8 +14,11 @@
 //!
 //! - `harness`: spawning servers, paired connections.
 //! - `resp`: raw connections reading exactly one RESP2/RESP3 reply; a reply decoder.
-//! - `gen`, `differential`: seeded random command streams compared against the oracle.
-//! - `strings`, `keyspace`: targeted differential checks per command family.
+//! - `gen`, `gen_collections`, `gen_zset`, `gen_bits`, `differential`: seeded random command
+//!   streams compared against the oracle.
+//! - `strings`, `keyspace`, `hash`, `set`, `list`, `zset`, `bitmap`, `hll`: targeted
+//!   differential checks per command family (the collection ones also through the `redis`
+//!   crate and across two data cores).
 //! - `protocol`: malformed input, inline commands, pipelining, partial writes, RESP3.
 //! - `auth`: `--requirepass`, NOAUTH/WRONGPASS, unauthenticated framing limits.
 //! - `atomicity`: cross-core MSET/RENAME are never observed half-applied.
@@ -29,16 +32,25 @@
 mod integration {
     pub mod atomicity;
     pub mod auth;
+    pub mod bitmap;
     pub mod client_crate;
     pub mod cluster;
     pub mod cluster_bus;
     pub mod connection;
     pub mod differential;
     pub mod gen;
+    pub mod gen_bits;
+    pub mod gen_collections;
+    pub mod gen_zset;
     pub mod harness;
+    pub mod hash;
+    pub mod hll;
     pub mod keyspace;
+    pub mod list;
     pub mod protocol;
     pub mod redis_cli;
     pub mod resp;
+    pub mod set;
     pub mod strings;
+    pub mod zset;
 }

@@ -12,7 +12,7 @@ use std::rc::Rc;
 use super::exec::{execute, parse_slot, Facts};
 use super::settings::Settings;
 use super::view::{Query, Redirect, Route};
-use crate::cmd::{meta, Args, CmdError, Command, KeyRange, WRITE};
+use crate::cmd::{self, meta, Args, CmdError, Command, WRITE};
 use crate::protocol::number::parse_i64;
 use crate::protocol::Reply;
 use crate::shard::core::CoreCtx;
@@ -172,20 +172,32 @@ async fn keys_of_slot(ctx: &Rc<CoreCtx>, slot: u16, count: usize) -> Vec<Vec<u8>
     .await
 }
 
-/// Indices of the key arguments of a command with `argc` arguments.
-fn key_indices(keys: KeyRange, argc: usize) -> impl Iterator<Item = usize> {
-    let mut indices = (0..0).step_by(1);
-    if keys.first > 0 && (keys.first as usize) < argc {
-        let last = if keys.last < 0 {
-            argc as i32 + keys.last
-        } else {
-            keys.last.min(argc as i32 - 1)
-        };
-        if last >= keys.first {
-            indices = (keys.first as usize..last as usize + 1).step_by(keys.step.max(1) as usize);
+/// Indices of the key arguments of `cmd` in `args`: its table range without allocating, or
+/// (for the few commands whose keys follow a count) from its key specs.
+fn key_indices(cmd: &Command, args: &Args) -> KeyIndices {
+    if cmd::keys_from_range(cmd) {
+        KeyIndices::Range(cmd.keys.indices(args.len()))
+    } else {
+        let mut listed = Vec::new();
+        cmd::for_each_key(cmd, *args, |i| listed.push(i));
+        KeyIndices::Listed(listed.into_iter())
+    }
+}
+
+enum KeyIndices {
+    Range(std::iter::StepBy<std::ops::Range<usize>>),
+    Listed(std::vec::IntoIter<usize>),
+}
+
+impl Iterator for KeyIndices {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            KeyIndices::Range(r) => r.next(),
+            KeyIndices::Listed(l) => l.next(),
         }
     }
-    indices
 }
 
 /// Decides where a keyed command runs in cluster mode, from this core's view alone. A
@@ -193,7 +205,7 @@ fn key_indices(keys: KeyRange, argc: usize) -> impl Iterator<Item = usize> {
 /// flush pending work, then ask [`check_unstable`].
 pub fn check_local(ctx: &CoreCtx, cmd: &Command, args: &Args, q: Query) -> Route {
     let view = ctx.cluster.view();
-    view.route(key_indices(cmd.keys, args.len()).map(|i| args.get(i)), q)
+    view.route(key_indices(cmd, args).map(|i| args.get(i)), q)
 }
 
 /// The decision for a command whose slot is migrating or importing: its keys are looked up
@@ -205,7 +217,7 @@ pub async fn check_unstable(
     args: &Args<'_>,
     q: Query,
 ) -> Option<Redirect> {
-    let keys: Vec<Vec<u8>> = key_indices(cmd.keys, args.len())
+    let keys: Vec<Vec<u8>> = key_indices(cmd, args)
         .map(|i| args.get(i).to_vec())
         .collect();
     let core = Keyspace::core_of_slot(ctx.nshards, ctx.ncores, SlotId(slot));
@@ -215,7 +227,7 @@ pub async fn check_unstable(
             keys.iter().filter(|k| ks.contains(k)).count()
         })
         .await;
-    let total = key_indices(cmd.keys, args.len()).count();
+    let total = key_indices(cmd, args).count();
     match ctx
         .cluster
         .view()

@@ -6,11 +6,18 @@
 //! that owns their keys; nothing here awaits or knows about executors.
 
 pub mod args;
+pub mod bitmap;
+pub mod collection;
 pub mod error;
+pub mod hash;
+pub mod hll;
 pub mod keys;
+pub mod list;
 pub mod meta;
 pub mod server;
+pub mod set;
 pub mod string;
+pub mod zset;
 
 use std::sync::OnceLock;
 
@@ -108,22 +115,47 @@ impl KeyRange {
         step: 1,
     };
 
-    /// Calls `f` with the index of every key argument present in a command of `argc`
-    /// arguments.
-    pub fn for_each(&self, argc: usize, mut f: impl FnMut(usize)) {
+    /// The index of every key argument present in a command of `argc` arguments.
+    pub fn indices(&self, argc: usize) -> std::iter::StepBy<std::ops::Range<usize>> {
+        let step = self.step.max(1) as usize;
         if self.first <= 0 || self.first as usize >= argc {
-            return;
+            return (0..0).step_by(step);
         }
         let last = if self.last < 0 {
             argc as i32 + self.last
         } else {
             self.last.min(argc as i32 - 1)
         };
-        let mut i = self.first;
-        while i <= last {
-            f(i as usize);
-            i += self.step.max(1);
-        }
+        (self.first as usize..(last + 1).max(self.first) as usize).step_by(step)
+    }
+
+    /// Calls `f` with the index of every key argument present in a command of `argc`
+    /// arguments.
+    pub fn for_each(&self, argc: usize, f: impl FnMut(usize)) {
+        self.indices(argc).for_each(f)
+    }
+}
+
+/// Whether a command's key positions come from its table range; otherwise they come from its
+/// key specs (see [`for_each_key`]).
+pub fn keys_from_range(cmd: &Command) -> bool {
+    cmd.keys != KeyRange::NONE || !matches!(cmd.exec, Exec::Keyed(..))
+}
+
+/// Calls `f` with the index of every key argument of `args`: from the table's key range, or,
+/// for a keyed command whose range is empty because its keys move (SINTERCARD, LMPOP,
+/// ZUNIONSTORE: a key count comes first), from its `COMMAND` key specs. A malformed key count
+/// yields no keys; the handler then replies with the error.
+pub fn for_each_key(cmd: &Command, args: Args, f: impl FnMut(usize)) {
+    if keys_from_range(cmd) {
+        return cmd.keys.for_each(args.len(), f);
+    }
+    let Some(meta) = meta::lookup(cmd.name.as_bytes()) else {
+        return;
+    };
+    let line: Vec<&[u8]> = args.iter().collect();
+    if let Ok(keys) = meta::command_keys(meta, &line) {
+        keys.into_iter().for_each(f);
     }
 }
 
@@ -157,8 +189,18 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 3] {
-    [string::COMMANDS, keys::COMMANDS, server::COMMANDS]
+fn families() -> [&'static [Command]; 9] {
+    [
+        string::COMMANDS,
+        keys::COMMANDS,
+        server::COMMANDS,
+        hash::COMMANDS,
+        set::COMMANDS,
+        list::COMMANDS,
+        zset::COMMANDS,
+        bitmap::COMMANDS,
+        hll::COMMANDS,
+    ]
 }
 
 const MAX_NAME: usize = 32;

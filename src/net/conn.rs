@@ -10,8 +10,7 @@
 use std::os::fd::AsRawFd;
 use std::rc::Rc;
 
-use futures_lite::AsyncWriteExt;
-use glommio::net::TcpStream;
+use std::net::TcpStream;
 
 use super::poller::{Poller, Registration};
 use super::session::{self, Flow, Session};
@@ -28,7 +27,7 @@ use crate::shard::{global, spread};
 const READ_CHUNK: usize = 16 * 1024;
 
 /// Serves one client until it disconnects, quits or is killed.
-pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, mut stream: TcpStream) {
+pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
     let Ok(registration) = poller.register(stream.as_raw_fd()) else {
         log::warn!("cannot add a client socket to the epoll set");
         return;
@@ -72,7 +71,10 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, mut stream: TcpStream) 
         }
         let flow = conn.process(&ctx, &mut sess).await;
         if !conn.out.is_empty() {
-            if stream.write_all(&conn.out.buf).await.is_err() {
+            if write_all(&stream, &registration, &conn.out.buf)
+                .await
+                .is_err()
+            {
                 break;
             }
             ctx.stats
@@ -110,6 +112,45 @@ async fn read_some(
             return Ok(n);
         }
         registration.readable().await;
+    }
+}
+
+/// Writes all of `buf`, waiting for room whenever the socket's send buffer is full.
+async fn write_all(
+    stream: &TcpStream,
+    registration: &Registration,
+    mut buf: &[u8],
+) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match try_send(stream.as_raw_fd(), buf)? {
+            Some(n) => buf = &buf[n..],
+            None => registration.writable().await,
+        }
+    }
+    Ok(())
+}
+
+/// A non-blocking `send`: `None` when the socket's send buffer is full.
+fn try_send(fd: std::os::fd::RawFd, buf: &[u8]) -> std::io::Result<Option<usize>> {
+    loop {
+        // SAFETY: `buf` is valid for reads of `buf.len()` bytes for the whole call.
+        let n = unsafe {
+            libc::send(
+                fd,
+                buf.as_ptr().cast(),
+                buf.len(),
+                libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+            )
+        };
+        if n >= 0 {
+            return Ok(Some(n as usize));
+        }
+        let err = std::io::Error::last_os_error();
+        match err.kind() {
+            std::io::ErrorKind::WouldBlock => return Ok(None),
+            std::io::ErrorKind::Interrupted => continue,
+            _ => return Err(err),
+        }
     }
 }
 
@@ -350,7 +391,7 @@ async fn dispatch(
             }
             let mut target: Option<usize> = None;
             let mut spans_cores = false;
-            cmd.keys.for_each(args.len(), |i| {
+            cmd::for_each_key(cmd, args, |i| {
                 let core = ctx.core_of_key(args.get(i));
                 match target {
                     None => target = Some(core),

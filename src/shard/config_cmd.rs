@@ -10,6 +10,7 @@ use crate::protocol::Reply;
 
 use super::core::CoreCtx;
 use super::options::RunOptions;
+use crate::storage::limits::Limits;
 
 pub async fn config(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
     let sub = String::from_utf8_lossy(args.get(1)).to_ascii_lowercase();
@@ -51,6 +52,7 @@ pub async fn config(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
                 let mut config = c.config.borrow_mut();
                 if config.set(&borrowed).is_ok() {
                     *c.opts.borrow_mut() = RunOptions::from_config(&config);
+                    c.ks.borrow_mut().limits = Limits::from_lookup(|name| config.get(name));
                 }
             })
             .await;

@@ -15,6 +15,7 @@ use crate::clock;
 use crate::cmd::{Args, Command, Exec};
 use crate::config::Config;
 use crate::protocol::Reply;
+use crate::storage::limits::Limits;
 use crate::storage::Keyspace;
 
 use super::clients::ClientRegistry;
@@ -135,11 +136,13 @@ impl CoreCtx {
     pub fn new(core: usize, mesh: MeshSenders, shared: Arc<Shared>, config: Config) -> Self {
         let ncores = shared.ncores;
         let opts = RunOptions::from_config(&config);
+        let mut ks = Keyspace::new(core, shared.ncores, shared.nshards);
+        ks.limits = Limits::from_lookup(|name| config.get(name));
         CoreCtx {
             core,
             ncores: shared.ncores,
             nshards: shared.nshards,
-            ks: RefCell::new(Keyspace::new(core, shared.ncores, shared.nshards)),
+            ks: RefCell::new(ks),
             mesh,
             gate: Gate::default(),
             shared,

@@ -8,6 +8,7 @@ pub mod clients;
 pub mod config_cmd;
 pub mod core;
 pub mod gate;
+pub mod gather;
 pub mod global;
 pub mod info;
 pub mod mesh;

@@ -10,7 +10,7 @@ use crate::config::Config;
 pub struct RunOptions {
     pub port: u16,
     pub bind: Vec<String>,
-    /// Data cores to run; 0 = one per available CPU.
+    /// Data cores to run; 0 = one per available CPU but one (see `runtime::layout`).
     pub cores: usize,
     /// Internal shards; 0 = one per data core.
     pub shards: usize,

@@ -1,7 +1,8 @@
 //! Keyed commands whose keys live on more than one data core (standalone mode).
 //!
 //! DEL/UNLINK/EXISTS/TOUCH scatter to each core and add the counts; MGET gathers one value
-//! per key in request order; commands Redis makes atomic run as a [`Txn`].
+//! per key in request order; commands Redis makes atomic run as a [`Txn`] (the collection
+//! commands through [`super::gather`]).
 
 use std::rc::Rc;
 
@@ -28,7 +29,7 @@ pub async fn run(
         Spread::Single => unreachable!("single-core commands are not spread"),
         Spread::SumInt => sum_int(ctx, id, cmd, args, no_touch, out).await,
         Spread::Mget => mget(ctx, id, cmd, args, out.proto, no_touch, out).await,
-        Spread::Atomic => atomic(ctx, cmd, args, out).await,
+        Spread::Atomic => atomic(ctx, cmd, args, no_touch, out).await,
     }
 }
 
@@ -126,13 +127,19 @@ async fn mget(
     }
 }
 
-async fn atomic(ctx: &Rc<CoreCtx>, cmd: &'static Command, args: Args<'_>, out: &mut Reply) {
+async fn atomic(
+    ctx: &Rc<CoreCtx>,
+    cmd: &'static Command,
+    args: Args<'_>,
+    no_touch: bool,
+    out: &mut Reply,
+) {
     match cmd.name {
         "mset" | "msetnx" => mset(ctx, cmd.name, args, out).await,
         "rename" | "renamenx" => rename(ctx, cmd.name == "renamenx", args, out).await,
         "copy" => copy(ctx, args, out).await,
         "lcs" => lcs(ctx, args, out).await,
-        other => unreachable!("{other} is not an atomic spread command"),
+        _ => super::gather::run(ctx, cmd, args, no_touch, out).await,
     }
 }
 

@@ -11,6 +11,7 @@
 use hashbrown::HashMap;
 
 use super::key::Key;
+use super::limits::Limits;
 use super::value::Value;
 use crate::topology::{key_slot, SlotId, SLOT_COUNT};
 
@@ -76,6 +77,8 @@ pub struct Keyspace {
     pub now_ms: i64,
     /// When set, reads do not update access times (CLIENT NO-TOUCH).
     pub no_touch: bool,
+    /// When small hashes and sets take their big encodings.
+    pub limits: Limits,
 }
 
 impl Keyspace {
@@ -100,6 +103,7 @@ impl Keyspace {
             nshards,
             now_ms: crate::clock::unix_ms(),
             no_touch: false,
+            limits: Limits::default(),
         }
     }
 
@@ -167,6 +171,14 @@ impl Keyspace {
             entry.access = clock;
         }
         Some(entry)
+    }
+
+    /// Looks `key` up without side effects (no expiry removal, no access time), for commands
+    /// that read several keys at once after looking each one up with [`Keyspace::get`].
+    pub fn peek(&self, key: &[u8]) -> Option<&Entry> {
+        let now = self.now_ms;
+        let entry = self.table_ref(key_slot(key)).map.get(key)?;
+        (!entry.is_expired(now)).then_some(entry)
     }
 
     /// Whether `key` exists (and has not expired).

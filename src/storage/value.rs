@@ -2,8 +2,14 @@
 //!
 //! Strings keep redis-server's three encodings observable through `OBJECT ENCODING`: `int`
 //! (a value that round-trips as a 64-bit integer), `embstr` (short, never modified in place)
-//! and `raw` (long, or modified by APPEND/SETRANGE).
+//! and `raw` (long, or modified by APPEND/SETRANGE). Hashes, sets and lists live behind a
+//! box (so every key's record stays small) in their own modules: [`Hash`], [`Set`], [`List`],
+//! [`ZSet`].
 
+use super::hash::Hash;
+use super::list::List;
+use super::set::Set;
+use super::zset::ZSet;
 use crate::protocol::number::parse_i64;
 
 /// Longest string redis-server stores as `embstr`.
@@ -21,18 +27,31 @@ pub enum Value {
     Str(Box<[u8]>),
     /// A string modified in place (APPEND, SETRANGE), growable.
     Raw(Vec<u8>),
+    Hash(Box<Hash>),
+    Set(Box<Set>),
+    List(Box<List>),
+    /// A sorted set.
+    ZSet(Box<ZSet>),
 }
 
 /// The `TYPE` of a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     String,
+    Hash,
+    Set,
+    List,
+    ZSet,
 }
 
 impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::String => "string",
+            Kind::Hash => "hash",
+            Kind::Set => "set",
+            Kind::List => "list",
+            Kind::ZSet => "zset",
         }
     }
 }
@@ -59,6 +78,10 @@ impl Value {
     pub fn kind(&self) -> Kind {
         match self {
             Value::Int(_) | Value::IntObject(_) | Value::Str(_) | Value::Raw(_) => Kind::String,
+            Value::Hash(_) => Kind::Hash,
+            Value::Set(_) => Kind::Set,
+            Value::List(_) => Kind::List,
+            Value::ZSet(_) => Kind::ZSet,
         }
     }
 
@@ -68,6 +91,10 @@ impl Value {
             Value::Int(_) | Value::IntObject(_) => "int",
             Value::Str(s) if s.len() <= EMBSTR_MAX => "embstr",
             Value::Str(_) | Value::Raw(_) => "raw",
+            Value::Hash(h) => h.encoding(),
+            Value::Set(s) => s.encoding(),
+            Value::List(l) => l.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 
@@ -77,6 +104,10 @@ impl Value {
             Value::Int(_) | Value::IntObject(_) => 0,
             Value::Str(s) => s.len(),
             Value::Raw(v) => v.capacity(),
+            Value::Hash(h) => h.heap_size(),
+            Value::Set(s) => s.heap_size(),
+            Value::List(l) => l.heap_size(),
+            Value::ZSet(z) => z.heap_size(),
         }
     }
 }
@@ -107,6 +138,7 @@ impl Value {
             }
             Value::Str(s) => Some(StrBytes::Borrowed(s)),
             Value::Raw(v) => Some(StrBytes::Borrowed(v)),
+            Value::Hash(_) | Value::Set(_) | Value::List(_) | Value::ZSet(_) => None,
         }
     }
 
@@ -117,6 +149,7 @@ impl Value {
             Value::Int(_) | Value::IntObject(_) | Value::Str(_) => {
                 self.str_bytes()?.as_slice().to_vec()
             }
+            Value::Hash(_) | Value::Set(_) | Value::List(_) | Value::ZSet(_) => return None,
         };
         *self = Value::Raw(bytes);
         match self {

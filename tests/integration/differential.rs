@@ -9,6 +9,8 @@
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::gen::{stream, Compare, Step, KEYS};
+use super::gen_bits::HKEYS;
+use super::gen_zset::ZKEYS;
 use super::harness::{DiffConn, Pair};
 use super::resp::{decode, encode, escape, escape_args, Conn, Value};
 
@@ -98,7 +100,7 @@ impl Tally {
 /// Deletes every key a stream can touch and switches both connections to `proto`. One key
 /// per command, so that it also works in cluster mode (the keys hash to different slots).
 fn reset(conns: &mut DiffConn, proto: u8) {
-    for key in KEYS {
+    for key in KEYS.iter().chain(ZKEYS).chain(HKEYS) {
         conns.both(&[b"DEL", key]);
     }
     if proto == 3 {
@@ -186,6 +188,64 @@ fn compare_replies(compare: Compare, got: &[u8], want: &[u8]) -> Result<(), Stri
             }
             _ => Err("replies differ".into()),
         },
+        Compare::Members => match sorted(value(got)?) == sorted(value(want)?) {
+            true => Ok(()),
+            false => Err("replies differ even with every aggregate sorted".into()),
+        },
+        Compare::Shape => match shape(&value(got)?) == shape(&value(want)?) {
+            true => Ok(()),
+            false => Err("replies differ in shape".into()),
+        },
+        Compare::ScanPairs => {
+            let pairs = |v: Value| -> Option<(Vec<u8>, Vec<String>)> {
+                let [cursor, batch] = v.items()? else {
+                    return None;
+                };
+                let mut p: Vec<String> =
+                    batch.items()?.chunks(2).map(|c| format!("{c:?}")).collect();
+                p.sort();
+                Some((cursor.bytes()?.to_vec(), p))
+            };
+            match (pairs(value(got)?), pairs(value(want)?)) {
+                (Some(a), Some(b)) if a == b => Ok(()),
+                _ => Err("scan pairs differ".into()),
+            }
+        }
+    }
+}
+
+/// `v` with the elements of every array and set sorted, recursively.
+fn sorted(v: Value) -> Value {
+    let sort = |items: Vec<Value>| {
+        let mut items: Vec<Value> = items.into_iter().map(sorted).collect();
+        items.sort_by_key(|x| format!("{x:?}"));
+        items
+    };
+    match v {
+        Value::Array(Some(items)) => Value::Array(Some(sort(items))),
+        Value::Set(items) => Value::Set(sort(items)),
+        other => other,
+    }
+}
+
+/// What a random reply must agree on: its types and aggregate sizes, recursively, without
+/// payloads (bulk strings, doubles); errors and integers are kept whole.
+fn shape(v: &Value) -> String {
+    let all = |items: &[Value]| items.iter().map(shape).collect::<Vec<String>>().join(",");
+    match v {
+        Value::Error(e) => format!("error {}", escape(e)),
+        Value::Array(Some(items)) => format!("array [{}]", all(items)),
+        Value::Set(items) => format!("set [{}]", all(items)),
+        Value::Map(pairs) => {
+            let inner: Vec<String> = pairs
+                .iter()
+                .map(|(k, v)| format!("{}:{}", shape(k), shape(v)))
+                .collect();
+            format!("map [{}]", inner.join(","))
+        }
+        Value::Bulk(Some(_)) => "bulk".into(),
+        Value::Double(_) => "double".into(),
+        other => format!("{other:?}"),
     }
 }
 

@@ -54,6 +54,15 @@ pub enum Compare {
     Within(i64),
     /// Arrays equal once sorted (KEYS).
     Unordered,
+    /// Equal once every array and set, nested ones included, is sorted (members of sets that
+    /// may be hashtable-encoded, whose order differs from redis-server's).
+    Members,
+    /// Random replies (SRANDMEMBER, ZRANDMEMBER, ...): the same types and aggregate sizes,
+    /// recursively, with byte-identical errors and integers.
+    Shape,
+    /// `[cursor, [field, value, ...]]` with equal cursors and equal pairs in any order
+    /// (ZSCAN, whose element order follows each server's own table).
+    ScanPairs,
 }
 
 /// One step of a stream.
@@ -68,8 +77,23 @@ pub enum Step {
     ScanAll(Vec<Vec<u8>>),
 }
 
-/// The keys every stream plays with, including a binary-unsafe one.
-pub const KEYS: &[&[u8]] = &[b"k0", b"k1", b"k2", b"k3", b"k4", b"k5", b"bin\r\n\x00key"];
+/// The keys every stream plays with, including a binary-unsafe one; the last six are the
+/// favourites of the hash, set and list steps (`gen_collections`).
+pub const KEYS: &[&[u8]] = &[
+    b"k0",
+    b"k1",
+    b"k2",
+    b"k3",
+    b"k4",
+    b"k5",
+    b"bin\r\n\x00key",
+    b"h0",
+    b"h1",
+    b"s0",
+    b"s1",
+    b"l0",
+    b"l1",
+];
 
 const INTEGERS: &[&str] = &[
     "0",
@@ -221,8 +245,12 @@ pub fn stream(seed: u64, len: usize, now_ms: i64) -> Vec<Step> {
 }
 
 fn step(rng: &mut Rng, t: &Times) -> Step {
+    if rng.chance(45) {
+        let (args, compare) = super::gen_collections::step(rng);
+        return Step::Command(args, compare);
+    }
     let k = key(rng);
-    let (name, mut args, compare): (&str, Vec<Vec<u8>>, Compare) = match rng.below(52) {
+    let (name, mut args, compare): (&str, Vec<Vec<u8>>, Compare) = match rng.below(86) {
         0..=3 => ("GET", vec![k], Compare::Exact),
         4..=8 => ("SET", set_args(rng, t, k), Compare::Exact),
         9 => ("SETNX", vec![k, value(rng)], Compare::Exact),
@@ -356,6 +384,9 @@ fn step(rng: &mut Rng, t: &Times) -> Step {
             let name = *rng.pick(&["FOOBAR", "GETT", "SET_", "\x00"]);
             (name, vec![k, value(rng)], Compare::Exact)
         }
+        52..=69 => super::gen_zset::step(rng),
+        70..=79 => super::gen_bits::step(rng),
+        80..=85 => super::gen_bits::hll_step(rng),
         _ => ("GET", vec![k], Compare::Exact),
     };
     // Occasionally break the arity on purpose.

@@ -21,14 +21,20 @@
 //! key specs are reproduced as redis-server reports them, since `COMMAND INFO` prints them.
 
 mod args;
+mod bitmap;
 mod cluster;
 mod command;
 mod connection;
+mod hash;
+mod hll;
 mod keys;
 mod keyspace;
+mod list;
 mod server;
+mod set;
 mod string;
 mod table;
+mod zset;
 
 #[cfg(test)]
 mod tests;

@@ -3,10 +3,12 @@
 //! `index_of` switches on the name's length, then compares it with the few names of that
 //! length; it never allocates.
 
-use super::{cluster, connection, keyspace, server, string, CommandMeta};
+use super::{
+    bitmap, cluster, connection, hash, hll, keyspace, list, server, set, string, zset, CommandMeta,
+};
 
 /// Every top-level command, in family order.
-pub static ALL: [CommandMeta; 64] = [
+pub static ALL: [CommandMeta; 156] = [
     connection::PING,
     connection::ECHO,
     connection::HELLO,
@@ -69,16 +71,114 @@ pub static ALL: [CommandMeta; 64] = [
     keyspace::COPY,
     keyspace::TOUCH,
     keyspace::OBJECT,
+    hash::HSET,
+    hash::HSETNX,
+    hash::HGET,
+    hash::HMGET,
+    hash::HMSET,
+    hash::HDEL,
+    hash::HEXISTS,
+    hash::HLEN,
+    hash::HSTRLEN,
+    hash::HKEYS,
+    hash::HVALS,
+    hash::HGETALL,
+    hash::HINCRBY,
+    hash::HINCRBYFLOAT,
+    hash::HRANDFIELD,
+    hash::HSCAN,
+    set::SADD,
+    set::SREM,
+    set::SISMEMBER,
+    set::SMISMEMBER,
+    set::SMEMBERS,
+    set::SCARD,
+    set::SPOP,
+    set::SRANDMEMBER,
+    set::SMOVE,
+    set::SINTER,
+    set::SINTERCARD,
+    set::SUNION,
+    set::SDIFF,
+    set::SINTERSTORE,
+    set::SUNIONSTORE,
+    set::SDIFFSTORE,
+    set::SSCAN,
+    list::LPUSH,
+    list::RPUSH,
+    list::LPUSHX,
+    list::RPUSHX,
+    list::LPOP,
+    list::RPOP,
+    list::LLEN,
+    list::LRANGE,
+    list::LINDEX,
+    list::LSET,
+    list::LINSERT,
+    list::LREM,
+    list::LTRIM,
+    list::LPOS,
+    list::LMOVE,
+    list::RPOPLPUSH,
+    list::LMPOP,
     cluster::ASKING,
     cluster::CLUSTER,
+    zset::ZADD,
+    zset::ZINCRBY,
+    zset::ZREM,
+    zset::ZCARD,
+    zset::ZSCORE,
+    zset::ZMSCORE,
+    zset::ZRANK,
+    zset::ZREVRANK,
+    zset::ZCOUNT,
+    zset::ZLEXCOUNT,
+    zset::ZRANGE,
+    zset::ZRANGESTORE,
+    zset::ZRANGEBYSCORE,
+    zset::ZREVRANGEBYSCORE,
+    zset::ZRANGEBYLEX,
+    zset::ZREVRANGEBYLEX,
+    zset::ZREVRANGE,
+    zset::ZREMRANGEBYRANK,
+    zset::ZREMRANGEBYSCORE,
+    zset::ZREMRANGEBYLEX,
+    zset::ZPOPMIN,
+    zset::ZPOPMAX,
+    zset::ZMPOP,
+    zset::ZRANDMEMBER,
+    zset::ZSCAN,
+    zset::ZUNION,
+    zset::ZINTER,
+    zset::ZDIFF,
+    zset::ZINTERCARD,
+    zset::ZUNIONSTORE,
+    zset::ZINTERSTORE,
+    zset::ZDIFFSTORE,
+    bitmap::SETBIT,
+    bitmap::GETBIT,
+    bitmap::BITCOUNT,
+    bitmap::BITPOS,
+    bitmap::BITOP,
+    bitmap::BITFIELD,
+    bitmap::BITFIELD_RO,
+    hll::PFADD,
+    hll::PFCOUNT,
+    hll::PFMERGE,
 ];
 
 /// Length of the longest command name.
-pub const MAX_NAME_LEN: usize = 11;
+pub const MAX_NAME_LEN: usize = 16;
 
 /// Position in [`ALL`] of the command named `lower` (already lower-cased): a switch on the
 /// length, then on the bytes.
 pub fn index_of(lower: &[u8]) -> Option<usize> {
+    if let Some(index) = collection_index_of(lower) {
+        return Some(index);
+    }
+    if let Some(index) = typed_index_of(lower) {
+        return Some(index);
+    }
     let index = match lower.len() {
         3 => match lower {
             b"get" => 19,
@@ -118,7 +218,7 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
         },
         6 => match lower {
             b"select" => 4,
-            b"asking" => 62,
+            b"asking" => 112,
             b"client" => 9,
             b"config" => 12,
             b"dbsize" => 13,
@@ -140,7 +240,7 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
         },
         7 => match lower {
             b"command" => 10,
-            b"cluster" => 63,
+            b"cluster" => 113,
             b"flushdb" => 15,
             b"pexpire" => 46,
             b"persist" => 53,
@@ -169,6 +269,177 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
         11 => match lower {
             b"incrbyfloat" => 36,
             b"pexpiretime" => 52,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(index)
+}
+
+/// [`index_of`] for the hash, set and list commands.
+fn collection_index_of(lower: &[u8]) -> Option<usize> {
+    let index = match lower.len() {
+        4 => match lower {
+            b"hset" => 62,
+            b"hget" => 64,
+            b"hdel" => 67,
+            b"hlen" => 69,
+            b"sadd" => 78,
+            b"srem" => 79,
+            b"spop" => 84,
+            b"lpop" => 99,
+            b"rpop" => 100,
+            b"llen" => 101,
+            b"lset" => 104,
+            b"lrem" => 106,
+            b"lpos" => 108,
+            _ => return None,
+        },
+        5 => match lower {
+            b"hmget" => 65,
+            b"hmset" => 66,
+            b"hkeys" => 71,
+            b"hvals" => 72,
+            b"hscan" => 77,
+            b"scard" => 83,
+            b"smove" => 86,
+            b"sdiff" => 90,
+            b"sscan" => 94,
+            b"lpush" => 95,
+            b"rpush" => 96,
+            b"ltrim" => 107,
+            b"lmove" => 109,
+            b"lmpop" => 111,
+            _ => return None,
+        },
+        6 => match lower {
+            b"hsetnx" => 63,
+            b"sinter" => 87,
+            b"sunion" => 89,
+            b"lpushx" => 97,
+            b"rpushx" => 98,
+            b"lrange" => 102,
+            b"lindex" => 103,
+            _ => return None,
+        },
+        7 => match lower {
+            b"hexists" => 68,
+            b"hstrlen" => 70,
+            b"hgetall" => 73,
+            b"hincrby" => 74,
+            b"linsert" => 105,
+            _ => return None,
+        },
+        8 => match lower {
+            b"smembers" => 82,
+            _ => return None,
+        },
+        9 => match lower {
+            b"sismember" => 80,
+            b"rpoplpush" => 110,
+            _ => return None,
+        },
+        10 => match lower {
+            b"hrandfield" => 76,
+            b"smismember" => 81,
+            b"sintercard" => 88,
+            b"sdiffstore" => 93,
+            _ => return None,
+        },
+        11 => match lower {
+            b"srandmember" => 85,
+            b"sinterstore" => 91,
+            b"sunionstore" => 92,
+            _ => return None,
+        },
+        12 => match lower {
+            b"hincrbyfloat" => 75,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(index)
+}
+
+/// [`index_of`] for the sorted set, bitmap and HyperLogLog commands.
+fn typed_index_of(lower: &[u8]) -> Option<usize> {
+    let index = match lower.len() {
+        4 => match lower {
+            b"zadd" => 114,
+            b"zrem" => 116,
+            _ => return None,
+        },
+        5 => match lower {
+            b"zcard" => 117,
+            b"zrank" => 120,
+            b"zmpop" => 136,
+            b"zscan" => 138,
+            b"zdiff" => 141,
+            b"bitop" => 150,
+            b"pfadd" => 153,
+            _ => return None,
+        },
+        6 => match lower {
+            b"zscore" => 118,
+            b"zcount" => 122,
+            b"zrange" => 124,
+            b"zunion" => 139,
+            b"zinter" => 140,
+            b"setbit" => 146,
+            b"getbit" => 147,
+            b"bitpos" => 149,
+            _ => return None,
+        },
+        7 => match lower {
+            b"zincrby" => 115,
+            b"zmscore" => 119,
+            b"zpopmin" => 134,
+            b"zpopmax" => 135,
+            b"pfcount" => 154,
+            b"pfmerge" => 155,
+            _ => return None,
+        },
+        8 => match lower {
+            b"zrevrank" => 121,
+            b"bitcount" => 148,
+            b"bitfield" => 151,
+            _ => return None,
+        },
+        9 => match lower {
+            b"zlexcount" => 123,
+            b"zrevrange" => 130,
+            _ => return None,
+        },
+        10 => match lower {
+            b"zintercard" => 142,
+            b"zdiffstore" => 145,
+            _ => return None,
+        },
+        11 => match lower {
+            b"zrangestore" => 125,
+            b"zrangebylex" => 128,
+            b"zrandmember" => 137,
+            b"zunionstore" => 143,
+            b"zinterstore" => 144,
+            b"bitfield_ro" => 152,
+            _ => return None,
+        },
+        13 => match lower {
+            b"zrangebyscore" => 126,
+            _ => return None,
+        },
+        14 => match lower {
+            b"zrevrangebylex" => 129,
+            b"zremrangebylex" => 133,
+            _ => return None,
+        },
+        15 => match lower {
+            b"zremrangebyrank" => 131,
+            _ => return None,
+        },
+        16 => match lower {
+            b"zrevrangebyscore" => 127,
+            b"zremrangebyscore" => 132,
             _ => return None,
         },
         _ => return None,

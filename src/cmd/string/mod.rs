@@ -8,7 +8,7 @@
 
 mod counter;
 mod lcs;
-mod longdouble;
+pub(crate) mod longdouble;
 mod options;
 #[cfg(test)]
 mod tests;

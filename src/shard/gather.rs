@@ -1,0 +1,110 @@
+//! Multi-key commands (SINTER, SUNIONSTORE, SMOVE, LMOVE, LMPOP, ZUNIONSTORE, ZMPOP, BITOP,
+//! PFMERGE, ...) whose keys live on several data cores (standalone mode).
+//!
+//! Runs on the core of the connection that received the command. Under one cross-core
+//! transaction ([`Txn`]) it copies the entries of every key into this core's scratch keyspace
+//! (private to the core, emptied after each command), runs the command's ordinary synchronous
+//! handler there, and writes back each key whose entry changed (stored, replaced or deleted)
+//! to the core that owns it. Because the gates of
+//! all involved cores are held throughout, no client sees a half-applied SMOVE or *STORE, and
+//! reads see one consistent snapshot. Each handler exists once, whatever the key placement.
+
+use std::cell::RefCell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
+
+use crate::clock;
+use crate::cmd::{self, Args, Command, Exec};
+use crate::protocol::Reply;
+use crate::storage::{Keyspace, Value};
+
+use super::core::CoreCtx;
+use super::txn::Txn;
+
+/// A key's entry as moved between cores: value and expiry time.
+type Snapshot = Option<(Value, i64)>;
+
+thread_local! {
+    /// This core's scratch keyspace, kept empty between commands (building one allocates a
+    /// table per slot).
+    static SCRATCH: RefCell<Option<Keyspace>> = const { RefCell::new(None) };
+}
+
+/// Runs `cmd` over keys spread across cores, appending its reply to `out`.
+pub async fn run(
+    ctx: &Rc<CoreCtx>,
+    cmd: &'static Command,
+    args: Args<'_>,
+    no_touch: bool,
+    out: &mut Reply,
+) {
+    let Exec::Keyed(handler, _) = cmd.exec else {
+        unreachable!("only keyed commands are gathered");
+    };
+    let mut keys: Vec<Vec<u8>> = Vec::new();
+    cmd::for_each_key(cmd, args, |i| keys.push(args.get(i).to_vec()));
+    keys.sort_unstable();
+    keys.dedup();
+    let cores: Vec<usize> = keys.iter().map(|k| ctx.core_of_key(k)).collect();
+    let txn = Txn::begin(ctx, cores.clone()).await;
+
+    let mut before: Vec<Snapshot> = Vec::with_capacity(keys.len());
+    for (key, &core) in keys.iter().zip(&cores) {
+        let k = key.clone();
+        let entry = txn
+            .run(core, move |c| {
+                let mut ks = c.keyspace();
+                ks.no_touch = no_touch;
+                ks.get(&k).map(|e| (e.value.clone(), e.expire_at()))
+            })
+            .await;
+        before.push(entry);
+    }
+    let after = SCRATCH.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let scratch = slot.get_or_insert_with(|| Keyspace::new(0, 1, 1));
+        scratch.now_ms = clock::unix_ms();
+        scratch.no_touch = no_touch;
+        scratch.limits = ctx.ks.borrow().limits;
+        for (key, entry) in keys.iter().zip(&before) {
+            if let Some((value, expire_at)) = entry {
+                scratch.insert(key, value.clone(), *expire_at);
+            }
+        }
+        let start = out.buf.len();
+        let ran = catch_unwind(AssertUnwindSafe(|| handler(scratch, args, out)));
+        let after: Option<Vec<Snapshot>> = ran.is_ok().then(|| {
+            keys.iter()
+                .map(|key| scratch.peek(key).map(|e| (e.value.clone(), e.expire_at())))
+                .collect()
+        });
+        if after.is_none() {
+            out.buf.truncate(start);
+            out.error("ERR internal error while executing the command");
+        }
+        for key in &keys {
+            scratch.remove(key);
+        }
+        after
+    });
+    if let Some(after) = after {
+        for (((key, &core), old), new) in keys.into_iter().zip(&cores).zip(before).zip(after) {
+            if new == old {
+                continue;
+            }
+            txn.run(core, move |c| {
+                let mut ks = c.keyspace();
+                match new {
+                    Some((value, expire_at)) => {
+                        ks.insert(&key, value, expire_at);
+                    }
+                    None => {
+                        ks.remove(&key);
+                    }
+                }
+            })
+            .await;
+        }
+    }
+    txn.end().await;
+}
