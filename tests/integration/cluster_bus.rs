@@ -366,7 +366,12 @@ fn redis_crate_cluster_client(nodes: &[BusNode]) {
         .iter()
         .map(|n| format!("redis://{}/", n.addr()))
         .collect();
-    let client = redis::cluster::ClusterClient::new(urls).expect("cluster client");
+    // Timeouts turn a node that stopped answering into a failure instead of a hang.
+    let client = redis::cluster::ClusterClient::builder(urls)
+        .connection_timeout(Duration::from_secs(10))
+        .response_timeout(Duration::from_secs(10))
+        .build()
+        .expect("cluster client");
     let mut conn = client.get_connection().expect("cluster connection");
     for i in 0..10_000 {
         let _: () = conn.set(format!("crate:{i}"), i).expect("SET");
@@ -387,7 +392,8 @@ fn redis_crate_cluster_client(nodes: &[BusNode]) {
 const PY_CLUSTER: &str = r#"
 import sys
 from redis.cluster import RedisCluster
-rc = RedisCluster(host="127.0.0.1", port=int(sys.argv[1]))
+rc = RedisCluster(host="127.0.0.1", port=int(sys.argv[1]), socket_timeout=10,
+                  socket_connect_timeout=10)
 pipe = rc.pipeline()
 for i in range(10000):
     pipe.set("py:%d" % i, i)
@@ -404,10 +410,21 @@ print("ok", len(rc.get_primaries()))
 
 /// redis-py's RedisCluster (PyPI `redis`, installed by scripts/test.sh).
 fn redis_py_cluster_client(nodes: &[BusNode]) {
-    let out = Command::new("python3")
+    let mut child = Command::new("python3")
         .args(["-c", PY_CLUSTER, &nodes[0].port.to_string()])
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("python3 must be installed for the redis-py test");
+    let deadline = Instant::now() + DEADLINE;
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("redis-py did not finish within {DEADLINE:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("python3 output");
     assert!(
         out.status.success(),
         "redis-py RedisCluster failed (scripts/test.sh installs redis-py: \
