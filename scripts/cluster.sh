@@ -10,8 +10,7 @@
 # its nodes.conf, log and pid), SOLIKV (binary; default target/release/solikv, built if
 # missing), TIMEOUT (cluster-node-timeout, default 2000).
 #
-# `create` needs the cluster bus: until it is merged, nodes never learn about each other and
-# redis-cli waits forever at "Waiting for the cluster to join".
+# Example: scripts/cluster.sh start 3 && scripts/cluster.sh create 3 && redis-cli -c -p 30001
 set -euo pipefail
 
 cmd=${1:-}

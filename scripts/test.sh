@@ -21,6 +21,12 @@ if [ "${#need_pkgs[@]}" -gt 0 ]; then
     # Debian's package may start a system redis on 6379; the tests use their own ports.
 fi
 
+# redis-py's RedisCluster is one of the cluster clients the integration tests drive.
+if ! python3 -c "import redis" >/dev/null 2>&1; then
+    echo "installing redis-py (PyPI redis) for the cluster client test"
+    python3 -m pip install -q redis
+fi
+
 # glommio needs at least 512 KiB of locked memory per data core.
 if [ "$(ulimit -l)" != "unlimited" ] && [ "$(ulimit -l)" -lt 8192 ]; then
     ulimit -l 8192 2>/dev/null || echo "warning: ulimit -l is $(ulimit -l) KiB"

@@ -12,8 +12,8 @@
 //!   server-wide commands.
 //! - [`net`]: listeners and the connection loop.
 //! - [`cluster`]: cluster mode: the cluster state on the control core, nodes.conf, CLUSTER
-//!   commands, the routing view every data core checks keyed commands against, and the
-//!   cluster bus wire layer.
+//!   commands, the routing view every data core checks keyed commands against, the
+//!   cluster bus wire layer and its driver (gossip, failure detection).
 //! - [`alloc`]: the counting allocator behind `INFO memory`.
 //!
 //! See `ARCHITECTURE.md` for the threads and the life of a command.

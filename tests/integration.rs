@@ -28,6 +28,8 @@
 //! - `client_crate`, `redis_cli`: real clients (the `redis` crate, the `redis-cli` binary).
 //! - `cluster`: cluster mode with real nodes (redirects, migrations, nodes.conf, CLUSTER replies
 //!   and the random streams compared with a redis-server cluster node).
+//! - `cluster_bus`: multi-node clusters joined by the bus (redis-cli --cluster create, cluster
+//!   clients, failure detection, gossip).
 
 mod integration {
     pub mod atomicity;
@@ -35,6 +37,7 @@ mod integration {
     pub mod bitmap;
     pub mod client_crate;
     pub mod cluster;
+    pub mod cluster_bus;
     pub mod connection;
     pub mod differential;
     pub mod gen;

@@ -2,10 +2,11 @@
 //!
 //! In cluster mode one more glommio executor, the control core, owns the [`ClusterState`]. Work
 //! reaches it as boxed closures over [`Control`] on one channel (CLUSTER commands from data
-//! cores, CONFIG SET of cluster directives, and the bus once merged). After each closure the
-//! state is committed: if it changed, nodes.conf is saved and a new [`ClusterView`] is published
-//! to every data core on its own unbounded channel. A data core keeps the newest view it has
-//! seen in [`CoreCluster`] and routes every keyed command from it, with no lock and no hop.
+//! cores, CONFIG SET of cluster directives); the cluster bus driver (`super::wire`) runs next
+//! to it. After each closure the state is committed: if it changed, nodes.conf is saved and a
+//! new [`ClusterView`] is published to every data core on its own unbounded channel. A data
+//! core keeps the newest view it has seen in [`CoreCluster`] and routes every keyed command
+//! from it, with no lock and no hop.
 
 use std::cell::{Cell, Ref, RefCell};
 use std::rc::Rc;
@@ -181,15 +182,25 @@ pub fn start(config: &Config, ncores: usize) -> Result<Vec<CoreLink>, String> {
             path.display()
         ));
     }
+    let bind = config.bind();
+    let (ready_tx, ready_rx) = flume::bounded(1);
     LocalExecutorBuilder::new(Placement::Unbound)
         .name("solikv-control")
         .spawn(move || async move {
-            // Shared with the cluster bus's tasks once it is wired in here; nobody holds the
-            // borrow across an await.
+            // Shared with the cluster bus's tasks (`super::wire`); nobody holds the borrow
+            // across an await.
             let control = Rc::new(RefCell::new(control));
-            serve(control, control_rx).await
+            let started = super::wire::start(control.clone(), &bind);
+            let ok = started.is_ok();
+            let _ = ready_tx.send(started);
+            if ok {
+                serve(control, control_rx).await
+            }
         })
         .map_err(|e| format!("cannot start the control core: {e}"))?;
+    ready_rx
+        .recv()
+        .map_err(|_| "the control core stopped at start-up".to_string())??;
     Ok(links
         .into_iter()
         .map(|views| CoreLink {

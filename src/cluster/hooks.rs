@@ -159,7 +159,11 @@ pub fn on_message(
     if let Some(slots) = &h.slots {
         fx.update_sender = update_slots(state, &sender, h.config_epoch, slots);
     }
-    handle_epoch_collision(state, &sender);
+    // Redis looks the sender up before the handshake rename: the message that completes a
+    // handshake carries no collision (the node's epoch is not known yet).
+    if sender_known {
+        handle_epoch_collision(state, &sender);
+    }
     process_gossip(state, Some(sender), gossip, now_ms);
     fx.broadcast_fail = promote_failures(state, now_ms);
     fx

@@ -75,6 +75,37 @@ fn meet_then_pong_completes_the_handshake() {
 }
 
 #[test]
+fn completing_a_handshake_is_no_epoch_collision() {
+    let mut a = ClusterState::with_myself(NodeId([b'0'; 40]), state().settings);
+    start_handshake(&mut a, "127.0.0.1", 7001, 17001, 0);
+    let hs = a.nodes[1].id;
+    let b = NodeId([b'f'; 40]);
+    on_message(
+        &mut a,
+        Kind::Pong,
+        &outbound(hs),
+        &header(b, 7001, 0, vec![]),
+        &[],
+        2,
+    );
+    assert!(a.node(&b).is_some());
+    assert_eq!((a.myself().config_epoch, a.current_epoch), (0, 0));
+    on_message(
+        &mut a,
+        Kind::Pong,
+        &outbound(b),
+        &header(b, 7001, 0, vec![]),
+        &[],
+        3,
+    );
+    assert_eq!(
+        a.myself().config_epoch,
+        1,
+        "a known sender with the same epoch collides"
+    );
+}
+
+#[test]
 fn meet_from_unknown_node_learns_our_ip_and_starts_a_handshake() {
     let mut b = state();
     assert!(b.myself().ip.is_empty());

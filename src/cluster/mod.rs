@@ -20,6 +20,8 @@
 //!   and decides nothing itself.
 //! - [`control`]: the control core (a glommio executor that owns the state, commits changes
 //!   to nodes.conf and publishes views) and each data core's link to it.
+//! - [`wire`]: the bus driver on the control core: listens on the bus port, runs the 100 ms
+//!   cron (links, pings, PFAIL/FAIL) and feeds what arrives to [`hooks`].
 //! - [`command`]: the data-core side: the CLUSTER front end, the per-command slot check, CONFIG
 //!   SET of cluster directives.
 //!
@@ -75,3 +77,4 @@ pub mod nodes_conf;
 pub mod settings;
 pub mod state;
 pub mod view;
+pub mod wire;
