@@ -15,6 +15,7 @@ pub mod meta;
 pub mod server;
 pub mod set;
 pub mod string;
+pub mod txn;
 
 use std::sync::OnceLock;
 
@@ -85,6 +86,8 @@ pub enum Exec {
     Keyed(KeyedHandler, Spread),
     Session(SessionCmd),
     Global(GlobalCmd),
+    /// MULTI, EXEC, DISCARD, WATCH, UNWATCH (`net::multi`).
+    Txn(txn::TxnCmd),
 }
 
 /// Which arguments are keys, as redis-server's first/last/step triple.
@@ -186,7 +189,7 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 6] {
+fn families() -> [&'static [Command]; 7] {
     [
         string::COMMANDS,
         keys::COMMANDS,
@@ -194,6 +197,7 @@ fn families() -> [&'static [Command]; 6] {
         hash::COMMANDS,
         set::COMMANDS,
         list::COMMANDS,
+        txn::COMMANDS,
     ]
 }
 

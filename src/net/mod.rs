@@ -4,5 +4,6 @@
 
 pub mod conn;
 pub mod listener;
+pub mod multi;
 pub mod poller;
 pub mod session;

@@ -29,6 +29,8 @@ pub struct Session {
     pub readonly: bool,
     /// ASKING was the previous command (cluster mode).
     pub asking: bool,
+    /// MULTI queue and watched keys.
+    pub txn: super::multi::TxnState,
 }
 
 impl Session {
@@ -38,6 +40,7 @@ impl Session {
             authenticated,
             readonly: false,
             asking: false,
+            txn: Default::default(),
         }
     }
 }
@@ -73,6 +76,7 @@ pub fn exec(
             sess.handle.no_touch.set(false);
             sess.readonly = false;
             sess.asking = false;
+            sess.txn.reset();
             sess.authenticated = ctx.opts.borrow().requirepass.is_none();
             out.simple("RESET");
         }

@@ -38,6 +38,23 @@ pub async fn run(
     no_touch: bool,
     out: &mut Reply,
 ) {
+    let mut cores: Vec<usize> = Vec::new();
+    cmd::for_each_key(cmd, args, |i| cores.push(ctx.core_of_key(args.get(i))));
+    let txn = Txn::begin(ctx, cores).await;
+    run_in(ctx, &txn, cmd, args, no_touch, out).await;
+    txn.end().await;
+}
+
+/// [`run`] under a transaction that already holds the gates of every core owning a key of
+/// the command (EXEC runs its queued commands this way).
+pub async fn run_in(
+    ctx: &Rc<CoreCtx>,
+    txn: &Txn,
+    cmd: &'static Command,
+    args: Args<'_>,
+    no_touch: bool,
+    out: &mut Reply,
+) {
     let Exec::Keyed(handler, _) = cmd.exec else {
         unreachable!("only keyed commands are gathered");
     };
@@ -46,7 +63,6 @@ pub async fn run(
     keys.sort_unstable();
     keys.dedup();
     let cores: Vec<usize> = keys.iter().map(|k| ctx.core_of_key(k)).collect();
-    let txn = Txn::begin(ctx, cores.clone()).await;
 
     let mut before: Vec<Snapshot> = Vec::with_capacity(keys.len());
     for (key, &core) in keys.iter().zip(&cores) {
@@ -106,5 +122,4 @@ pub async fn run(
             .await;
         }
     }
-    txn.end().await;
 }

@@ -11,6 +11,7 @@ pub mod limits;
 pub mod list;
 pub mod set;
 pub mod value;
+pub mod watch;
 
 pub use keyspace::{Entry, ExpireAt, Keyspace};
 pub use value::{Kind, Value};

@@ -32,12 +32,16 @@ mod server;
 mod set;
 mod string;
 mod table;
+mod transaction;
 
 #[cfg(test)]
 mod tests;
 
 #[cfg(test)]
 mod cluster_tests;
+
+#[cfg(test)]
+mod transaction_tests;
 
 pub use args::Arg;
 pub use command::{command, write_docs, write_info};

@@ -3,10 +3,12 @@
 //! `index_of` switches on the name's length, then compares it with the few names of that
 //! length; it never allocates.
 
-use super::{cluster, connection, hash, keyspace, list, server, set, string, CommandMeta};
+use super::{
+    cluster, connection, hash, keyspace, list, server, set, string, transaction, CommandMeta,
+};
 
 /// Every top-level command, in family order.
-pub static ALL: [CommandMeta; 114] = [
+pub static ALL: [CommandMeta; 119] = [
     connection::PING,
     connection::ECHO,
     connection::HELLO,
@@ -121,7 +123,15 @@ pub static ALL: [CommandMeta; 114] = [
     list::LMPOP,
     cluster::ASKING,
     cluster::CLUSTER,
+    transaction::MULTI,
+    transaction::EXEC,
+    transaction::DISCARD,
+    transaction::WATCH,
+    transaction::UNWATCH,
 ];
+
+/// Where the transaction commands start in [`ALL`].
+const TRANSACTION_BASE: usize = 114;
 
 /// Length of the longest command name.
 pub const MAX_NAME_LEN: usize = 12;
@@ -131,6 +141,9 @@ pub const MAX_NAME_LEN: usize = 12;
 pub fn index_of(lower: &[u8]) -> Option<usize> {
     if let Some(index) = collection_index_of(lower) {
         return Some(index);
+    }
+    if let Some(index) = transaction::index_of(lower) {
+        return Some(TRANSACTION_BASE + index);
     }
     let index = match lower.len() {
         3 => match lower {

@@ -1,0 +1,109 @@
+//! Table entries for the transaction commands: MULTI, EXEC, DISCARD, WATCH, UNWATCH.
+//!
+//! They act on the connection's transaction state and, for EXEC and WATCH, on the cores that
+//! own the keys involved, so their handlers live in `net::multi` and `shard::exec_txn`. What
+//! lives here is synchronous: [`run_watched_write`], which tells the watched-key registry
+//! about writes that change a value in place.
+
+use super::{for_each_key, Args, Command, Exec, KeyRange, KeyedHandler};
+use crate::protocol::Reply;
+use crate::storage::{Keyspace, Value};
+
+/// The transaction commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxnCmd {
+    Multi,
+    Exec,
+    Discard,
+    Watch,
+    Unwatch,
+}
+
+const fn txn(name: &'static str, arity: i32, keys: KeyRange, cmd: TxnCmd) -> Command {
+    Command {
+        name,
+        arity,
+        keys,
+        flags: 0,
+        exec: Exec::Txn(cmd),
+    }
+}
+
+pub const COMMANDS: &[Command] = &[
+    txn("multi", 1, KeyRange::NONE, TxnCmd::Multi),
+    txn("exec", 1, KeyRange::NONE, TxnCmd::Exec),
+    txn("discard", 1, KeyRange::NONE, TxnCmd::Discard),
+    txn("watch", -2, KeyRange::ALL, TxnCmd::Watch),
+    txn("unwatch", 1, KeyRange::NONE, TxnCmd::Unwatch),
+];
+
+/// A key's value and expiry time, compared before and after a write.
+type Snapshot = (Value, i64);
+
+/// Commands redis-server reports as a change of their key whenever they succeed, even when
+/// the value stays the same (SET to the same value, INCRBY 0, HSET of an equal value, ...).
+const ALWAYS_CHANGE: &[&str] = &[
+    "set",
+    "setex",
+    "psetex",
+    "getset",
+    "mset",
+    "append",
+    "incr",
+    "decr",
+    "incrby",
+    "decrby",
+    "incrbyfloat",
+    "hset",
+    "hmset",
+    "hincrby",
+    "hincrbyfloat",
+    "lset",
+    "ltrim",
+    "lmove",
+    "rpoplpush",
+    "setrange",
+];
+
+/// Commands that change their destination whenever they report a non-zero count.
+const CHANGE_UNLESS_ZERO: &[&str] = &["sinterstore", "sunionstore", "sdiffstore", "copy"];
+
+/// Runs a write command on a core where some keys are watched, and reports each watched key
+/// of the command that the command changed. Replacing or removing an entry is reported by the
+/// keyspace itself; this catches changes made in place through [`Keyspace::get`] by comparing
+/// the watched keys' entries before and after, plus the successful writes redis-server counts
+/// as changes even when they leave the value as it was.
+pub fn run_watched_write(
+    ks: &mut Keyspace,
+    cmd: &Command,
+    handler: KeyedHandler,
+    args: Args,
+    reply: &mut Reply,
+) {
+    let mut watched: Vec<(&[u8], Option<Snapshot>)> = Vec::new();
+    for_each_key(cmd, args, |i| {
+        let key = args.get(i);
+        if ks.watches.contains(key) && !watched.iter().any(|(k, _)| *k == key) {
+            watched.push((key, ks.peek(key).map(|e| (e.value.clone(), e.expire_at()))));
+        }
+    });
+    let start = reply.buf.len();
+    handler(ks, args, reply);
+    if watched.is_empty() {
+        return;
+    }
+    let answer = &reply.buf[start..];
+    let failed = matches!(answer.first(), Some(b'-') | Some(b'_'))
+        || answer.starts_with(b"$-1")
+        || answer.starts_with(b"*-1");
+    let succeeded = !failed
+        && (ALWAYS_CHANGE.contains(&cmd.name)
+            || (CHANGE_UNLESS_ZERO.contains(&cmd.name) && answer != b":0\r\n"))
+        && !(cmd.name == "setrange" && args.get(3).is_empty());
+    for (key, before) in watched {
+        let after = ks.peek(key).map(|e| (e.value.clone(), e.expire_at()));
+        if succeeded || after != before {
+            ks.watches.touch(key);
+        }
+    }
+}
