@@ -18,6 +18,8 @@
 //!   the oracle.
 //! - `strings`, `keyspace`, `hash`, `set`, `list`: targeted differential checks per command
 //!   family (the collection ones also through the `redis` crate and across two data cores).
+//! - `multi`: MULTI/EXEC/WATCH against the oracle, WATCH invalidation from other connections,
+//!   cross-core EXEC atomicity.
 //! - `protocol`: malformed input, inline commands, pipelining, partial writes, RESP3.
 //! - `auth`: `--requirepass`, NOAUTH/WRONGPASS, unauthenticated framing limits.
 //! - `atomicity`: cross-core MSET/RENAME are never observed half-applied.
@@ -39,6 +41,7 @@ mod integration {
     pub mod hash;
     pub mod keyspace;
     pub mod list;
+    pub mod multi;
     pub mod protocol;
     pub mod redis_cli;
     pub mod resp;

@@ -330,8 +330,8 @@ async fn dispatch(
     let asking = sess.asking && !matches!(cmd.exec, Exec::Session(SessionCmd::Asking));
     sess.asking &= !asking;
     if !cmd.arity_ok(args.len()) {
-        sess.txn.flag();
-        return pending.reject(out, &CmdError::WrongArity(cmd.name.to_string()));
+        let err = multi::refused(sess, cmd, CmdError::WrongArity(cmd.name.to_string()));
+        return pending.reject(out, &err);
     }
     if !sess.authenticated && cmd.flags & NO_AUTH == 0 {
         return pending.reject(out, &CmdError::NoAuth);

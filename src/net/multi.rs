@@ -11,7 +11,7 @@
 use std::rc::Rc;
 
 use crate::cmd::txn::TxnCmd;
-use crate::cmd::{self, Args, Command, Exec, OwnedArgs, SessionCmd};
+use crate::cmd::{self, Args, CmdError, Command, Exec, OwnedArgs, SessionCmd};
 use crate::protocol::Reply;
 use crate::shard::core::CoreCtx;
 use crate::shard::{exec_txn, task};
@@ -120,6 +120,26 @@ impl TxnState {
         self.queue = None;
         self.watching.clear();
     }
+}
+
+/// Records that `cmd` was refused with `err` (while MULTI is open, EXEC will answer
+/// EXECABORT) and returns the error to reply. A refused EXEC itself discards the transaction
+/// at once and says why, as redis-server does.
+pub fn refused(sess: &mut Session, cmd: &Command, err: CmdError) -> CmdError {
+    if !sess.txn.in_multi() {
+        return err;
+    }
+    if !matches!(cmd.exec, Exec::Txn(TxnCmd::Exec)) {
+        sess.txn.flag();
+        return err;
+    }
+    sess.txn.reset();
+    let bytes = err.bytes();
+    let why = bytes.strip_prefix(b"ERR ").unwrap_or(&bytes);
+    CmdError::other(format!(
+        "EXECABORT Transaction discarded because of: {}",
+        String::from_utf8_lossy(why)
+    ))
 }
 
 /// While MULTI is open, queues a command that passed its checks and answers `+QUEUED` (or
