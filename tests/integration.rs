@@ -14,7 +14,7 @@
 //!
 //! - `harness`: spawning servers, paired connections.
 //! - `resp`: raw connections reading exactly one RESP2/RESP3 reply; a reply decoder.
-//! - `gen`, `gen_collections`, `differential`: seeded random command streams compared against
+//! - `gen`, `gen_collections`, `gen_multi`, `differential`: seeded random command streams compared against
 //!   the oracle.
 //! - `strings`, `keyspace`, `hash`, `set`, `list`: targeted differential checks per command
 //!   family (the collection ones also through the `redis` crate and across two data cores).
@@ -37,6 +37,7 @@ mod integration {
     pub mod differential;
     pub mod gen;
     pub mod gen_collections;
+    pub mod gen_multi;
     pub mod harness;
     pub mod hash;
     pub mod keyspace;

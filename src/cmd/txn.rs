@@ -47,7 +47,6 @@ const ALWAYS_CHANGE: &[&str] = &[
     "setex",
     "psetex",
     "getset",
-    "mset",
     "append",
     "incr",
     "decr",
@@ -96,13 +95,24 @@ pub fn run_watched_write(
     let failed = matches!(answer.first(), Some(b'-') | Some(b'_'))
         || answer.starts_with(b"$-1")
         || answer.starts_with(b"*-1");
-    let succeeded = !failed
-        && (ALWAYS_CHANGE.contains(&cmd.name)
-            || (CHANGE_UNLESS_ZERO.contains(&cmd.name) && answer != b":0\r\n"))
-        && !(cmd.name == "setrange" && args.get(3).is_empty());
+    // The key a successful write of this kind changes even when its value stays the same.
+    let forced: Option<&[u8]> = if failed {
+        None
+    } else if CHANGE_UNLESS_ZERO.contains(&cmd.name) {
+        let dst = if cmd.name == "copy" { 2 } else { 1 };
+        (answer != b":0\r\n").then(|| args.get(dst))
+    } else if matches!(cmd.name, "lmove" | "rpoplpush") {
+        Some(args.get(2))
+    } else if cmd.name == "setrange" && args.get(3).is_empty() {
+        None
+    } else if ALWAYS_CHANGE.contains(&cmd.name) {
+        Some(args.get(1))
+    } else {
+        None
+    };
     for (key, before) in watched {
         let after = ks.peek(key).map(|e| (e.value.clone(), e.expire_at()));
-        if succeeded || after != before {
+        if forced == Some(key) || after != before {
             ks.watches.touch(key);
         }
     }

@@ -161,18 +161,39 @@ pub fn queue(
     let Some(q) = sess.txn.queue.as_mut() else {
         return false;
     };
-    if cmd::meta::lookup(cmd.name.as_bytes()).is_some_and(|m| m.has_flag("no_multi")) {
+    if let Some(err) = queue_time_error(cmd, args) {
         q.refused = true;
-        out.error("ERR Command not allowed inside a transaction");
+        out.error_bytes(&err.bytes());
         return true;
     }
-    q.cmds.push(Queued {
-        id,
-        cmd,
-        args: OwnedArgs::from_parts(args.iter()),
-    });
+    // Once refused, the transaction can only abort: redis-server stops keeping commands.
+    if !q.refused {
+        q.cmds.push(Queued {
+            id,
+            cmd,
+            args: OwnedArgs::from_parts(args.iter()),
+        });
+    }
     out.simple("QUEUED");
     true
+}
+
+/// What redis-server refuses before queueing, beyond the unknown-command and arity checks
+/// every command gets: unknown container subcommands, subcommand arity, and commands not
+/// allowed in a transaction.
+fn queue_time_error(cmd: &Command, args: Args) -> Option<CmdError> {
+    let meta = cmd::meta::lookup(cmd.name.as_bytes())?;
+    if meta.is_container() && args.len() >= 2 {
+        match cmd::meta::lookup_sub(meta, args.get(1)) {
+            None => return Some(CmdError::unknown_subcommand(args.get(1), args.get(0))),
+            Some(sub) if !sub.arity_ok(args.len()) => {
+                return Some(CmdError::WrongArity(sub.name.to_string()))
+            }
+            Some(_) => {}
+        }
+    }
+    meta.has_flag("no_multi")
+        .then(|| CmdError::other("ERR Command not allowed inside a transaction"))
 }
 
 /// Runs MULTI, EXEC, DISCARD, WATCH or UNWATCH (outside MULTI; inside, UNWATCH is queued).
@@ -261,14 +282,16 @@ async fn run_exec(ctx: &Rc<CoreCtx>, sess: &mut Session, out: &mut Reply) -> Flo
         out.error("ERR EXEC without MULTI");
         return Flow::Continue;
     };
-    if queue.refused {
-        sess.txn.reset();
-        out.error("EXECABORT Transaction discarded because of previous errors.");
-        return Flow::Continue;
-    }
+    // redis-server routes EXEC (the keys of every command queued before the first refusal,
+    // together) before it looks at the refusal.
     if let Some(err) = exec_txn::cluster_check(ctx, sess, &queue.cmds).await {
         sess.txn.reset();
         out.error_bytes(err.as_bytes());
+        return Flow::Continue;
+    }
+    if queue.refused {
+        sess.txn.reset();
+        out.error("EXECABORT Transaction discarded because of previous errors.");
         return Flow::Continue;
     }
     let watched = sess.txn.watching.take();

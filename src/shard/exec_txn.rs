@@ -125,6 +125,8 @@ pub async fn run(
         return Flow::Continue;
     }
 
+    // Keyed commands whose key count is malformed have no keys and answer their error here.
+    cores.push(ctx.core);
     let mut txn = Txn::begin(ctx, cores.clone()).await;
     let mut unchanged = true;
     for (core, keys) in watch_groups {
