@@ -7,14 +7,18 @@
 //! connection commands here, and releases the gates. No other client sees part of it. When
 //! every key lives on this core the whole EXEC runs synchronously without a transaction.
 //!
-//! Server-wide commands (DBSIZE, FLUSHALL, KEYS, INFO, ...) fan out over the data links, which
-//! wait while a gate is held; EXEC releases its gates around each of them and takes them again
-//! after, so a transaction holding one is atomic only between them.
+//! A transaction holding a server-wide command takes every core's gate. DBSIZE, FLUSHALL,
+//! FLUSHDB and KEYS then run under it like the keyed commands. The others (INFO, CLIENT,
+//! CONFIG, SCAN, RANDOMKEY, DEBUG, CLUSTER) fan out over the data links, which wait while a
+//! gate is held: EXEC releases its gates around each of them and takes them again after, so a
+//! transaction holding one of those is atomic only between them.
 
 use std::rc::Rc;
 
 use crate::cluster::{self, view::Route};
-use crate::cmd::{self, Exec, WRITE};
+use crate::cmd::keys::keys_part;
+use crate::cmd::{self, CmdError, Exec, GlobalCmd, WRITE};
+use crate::glob::glob_match;
 use crate::net::multi::{Queued, WatchedKey};
 use crate::net::session::{self, Flow, Session};
 use crate::protocol::Reply;
@@ -127,6 +131,9 @@ pub async fn run(
 
     // Keyed commands whose key count is malformed have no keys and answer their error here.
     cores.push(ctx.core);
+    if has_global {
+        cores = (0..ctx.ncores).collect();
+    }
     let mut txn = Txn::begin(ctx, cores.clone()).await;
     let mut unchanged = true;
     for (core, keys) in watch_groups {
@@ -156,6 +163,7 @@ pub async fn run(
                     .await;
                 out.raw(&reply);
             }
+            Exec::Global(which) if keyspace_global(ctx, &txn, which, q, out).await => {}
             Exec::Global(which) => {
                 txn.end().await;
                 let start = out.len();
@@ -168,6 +176,61 @@ pub async fn run(
     }
     txn.end().await;
     Flow::Continue
+}
+
+/// Runs DBSIZE, FLUSHALL, FLUSHDB or KEYS under `txn`, which holds every core; false for the
+/// other server-wide commands.
+async fn keyspace_global(
+    ctx: &CoreCtx,
+    txn: &Txn,
+    which: GlobalCmd,
+    q: &Queued,
+    out: &mut Reply,
+) -> bool {
+    let args = q.args.args();
+    let start = out.len();
+    match which {
+        GlobalCmd::DbSize => {
+            let mut total = 0;
+            for core in 0..ctx.ncores {
+                total += txn.run(core, |c| c.ks.borrow().len()).await;
+            }
+            out.int(total as i64);
+        }
+        GlobalCmd::FlushAll | GlobalCmd::FlushDb => {
+            let mode_ok = args.len() == 1 || args.is(1, "sync") || args.is(1, "async");
+            if args.len() > 2 || !mode_ok {
+                out.error_bytes(&CmdError::Syntax.bytes());
+            } else {
+                for core in 0..ctx.ncores {
+                    txn.run(core, |c| c.ks.borrow_mut().clear()).await;
+                }
+                out.ok();
+            }
+        }
+        GlobalCmd::Keys => {
+            let mut found = Vec::new();
+            for core in 0..ctx.ncores {
+                let pattern = args.get(1).to_vec();
+                found.extend(
+                    txn.run(core, move |c| {
+                        let mut part = Vec::new();
+                        let ks = c.keyspace();
+                        keys_part(&ks, &|k| glob_match(&pattern, k, false), &mut part);
+                        part
+                    })
+                    .await,
+                );
+            }
+            out.array(found.len());
+            for key in &found {
+                out.bulk(key);
+            }
+        }
+        _ => return false,
+    }
+    ctx.stats.record(q.id, out.buf.get(start) == Some(&b'-'));
+    true
 }
 
 /// A queued connection command (PING, ECHO, HELLO, UNWATCH, ...), run in place.

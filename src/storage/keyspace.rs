@@ -314,6 +314,8 @@ impl Keyspace {
     /// Removes every key on this core.
     pub fn clear(&mut self) {
         if !self.watches.is_empty() {
+            // Callers may not have set the clock; expired watched keys must count as such.
+            self.now_ms = crate::clock::unix_ms();
             let mut watches = std::mem::take(&mut self.watches);
             watches.touch_flushed(|key| self.stored_expired(key));
             self.watches = watches;
