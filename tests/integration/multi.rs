@@ -1,6 +1,6 @@
 //! Transactions: MULTI/EXEC/DISCARD/WATCH/UNWATCH against the oracle, WATCH invalidation from
 //! other connections (writes, DEL, RENAME, FLUSHALL, expiry, other transactions), and
-//! cross-core EXEC atomicity under concurrent readers.
+//! cross-core EXEC atomicity under concurrent readers, and cluster-mode routing of EXEC and WATCH.
 //!
 //! The servers run two data cores (`--cores 2 --shards 2`) and the keys of each check are
 //! spread over both, so EXEC and WATCH take their cross-core paths.
@@ -388,4 +388,80 @@ fn cross_core_exec_is_never_observed_half_applied() {
         let core = |k: &str| solikv::topology::key_slot(k.as_bytes()).index() % 2;
         assert_ne!(core(&a), core(&b), "the keys live on different cores");
     }
+}
+
+/// A SoliKV cluster node (two data cores) and a redis-server cluster node, each owning every
+/// slot and reporting `cluster_state:ok`.
+fn cluster_pair() -> Pair {
+    let port = |_| (super::cluster::cluster_port() + 10000).to_string();
+    let subject = Server::start(&[
+        "--cores",
+        "2",
+        "--cluster-enabled",
+        "yes",
+        "--cluster-port",
+        &port(0),
+    ]);
+    let oracle = Server::oracle_with(&["--cluster-enabled", "yes", "--cluster-port", &port(1)]);
+    for server in [&subject, &oracle] {
+        let mut c = server.conn();
+        assert_eq!(
+            c.call(&[b"CLUSTER", b"ADDSLOTSRANGE", b"0", b"16383"]),
+            b"+OK\r\n"
+        );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !String::from_utf8_lossy(&c.call(&[b"CLUSTER", b"INFO"])).contains("cluster_state:ok")
+        {
+            assert!(Instant::now() < deadline, "{} never got ready", server.name);
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+    Pair { subject, oracle }
+}
+
+/// In cluster mode a queued command with keys in several slots is refused at once (EXEC then
+/// aborts), while commands each in one slot but together in several make EXEC itself answer
+/// CROSSSLOT; WATCH is routed like a keyed command.
+#[test]
+fn cluster_mode_transactions_match_oracle() {
+    let pair = cluster_pair();
+    let mut c = pair.conns();
+    c.check_all(&[
+        "MULTI",
+        "SET {t}a 1",
+        "INCR {t}b",
+        "MGET {t}a {t}b",
+        "EXEC",
+        "MULTI",
+        "SET a 1",
+        "SET b 2",
+        "EXEC",
+        "GET a",
+        "MULTI",
+        "SET a 1",
+        "MSET a 1 b 2",
+        "SET b 1",
+        "EXEC",
+        "MULTI",
+        "MSET a 1 b 2",
+        "SET a 1",
+        "SET b 2",
+        "EXEC",
+        "WATCH a b",
+        "WATCH a",
+        "MULTI",
+        "SET b 1",
+        "EXEC",
+        "WATCH {t}a",
+        "SET {t}a 2",
+        "MULTI",
+        "GET {t}a",
+        "DBSIZE",
+        "PING",
+        "EXEC",
+        "MULTI",
+        "DBSIZE",
+        "KEYS {t}a*",
+        "EXEC",
+    ]);
 }
