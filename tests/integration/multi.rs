@@ -1,6 +1,6 @@
 //! Transactions: MULTI/EXEC/DISCARD/WATCH/UNWATCH against the oracle, WATCH invalidation from
 //! other connections (writes, DEL, RENAME, FLUSHALL, expiry, other transactions), and
-//! cross-core EXEC atomicity under concurrent readers, and cluster-mode routing of EXEC and WATCH.
+//! cross-core EXEC atomicity under concurrent readers; cluster-mode routing of EXEC and WATCH.
 //!
 //! The servers run two data cores (`--cores 2 --shards 2`) and the keys of each check are
 //! spread over both, so EXEC and WATCH take their cross-core paths.
