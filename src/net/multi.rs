@@ -31,6 +31,8 @@ pub struct Queued {
 struct Queue {
     /// A command was refused while queueing: EXEC answers EXECABORT.
     refused: bool,
+    /// A watched key had changed when MULTI began (cluster mode only; see [`exec`]).
+    changed: bool,
     cmds: Vec<Queued>,
 }
 
@@ -92,6 +94,29 @@ impl WatchSet {
 impl Drop for WatchSet {
     fn drop(&mut self) {
         self.clear();
+    }
+}
+
+impl WatchSet {
+    /// Whether a watched key changed since WATCH (asked without unregistering anything).
+    async fn changed(&self, ctx: &Rc<CoreCtx>) -> bool {
+        let mut by_core: Vec<(usize, Vec<exec_txn::Marked>)> = Vec::new();
+        for w in &self.keys {
+            let marked = (w.key.clone(), w.mark);
+            match by_core.iter_mut().find(|(c, _)| *c == w.core) {
+                Some((_, keys)) => keys.push(marked),
+                None => by_core.push((w.core, vec![marked])),
+            }
+        }
+        for (core, keys) in by_core {
+            let unchanged = ctx
+                .on_core(core, move |c| exec_txn::check_watches(c, &keys, false))
+                .await;
+            if !unchanged {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -166,8 +191,9 @@ pub fn queue(
         out.error_bytes(&err.bytes());
         return true;
     }
-    // Once refused, the transaction can only abort: redis-server stops keeping commands.
-    if !q.refused {
+    // Once refused or invalidated, the transaction can only fail: redis-server stops keeping
+    // commands (which decides whether EXEC answers CROSSSLOT in cluster mode).
+    if !q.refused && !q.changed {
         q.cmds.push(Queued {
             id,
             cmd,
@@ -209,7 +235,15 @@ pub async fn exec(
             if sess.txn.in_multi() {
                 out.error("ERR MULTI calls can not be nested");
             } else {
-                sess.txn.queue = Some(Queue::default());
+                // In cluster mode the commands kept decide EXEC's routing; a watch invalidated
+                // before MULTI keeps none. Later invalidations are only seen at EXEC.
+                let changed = ctx.cluster.enabled()
+                    && !sess.txn.watching.keys.is_empty()
+                    && sess.txn.watching.changed(ctx).await;
+                sess.txn.queue = Some(Queue {
+                    changed,
+                    ..Queue::default()
+                });
                 out.ok();
             }
         }

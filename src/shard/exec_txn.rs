@@ -72,16 +72,19 @@ fn cores_of(ctx: &CoreCtx, q: &Queued) -> Vec<usize> {
 }
 
 /// A watched key and the mark WATCH took.
-type Marked = (Vec<u8>, WatchMark);
+pub type Marked = (Vec<u8>, WatchMark);
 
-/// Checks the watched keys owned by `c` against their marks and unregisters them.
-fn check_watches(c: &CoreCtx, keys: &[Marked]) -> bool {
+/// Checks the watched keys owned by `c` against their marks, and with `unregister` drops
+/// their registrations.
+pub fn check_watches(c: &CoreCtx, keys: &[Marked], unregister: bool) -> bool {
     let mut ks = c.keyspace();
     let mut unchanged = true;
     for (key, mark) in keys {
         let expired_now = ks.stored_expired(key) == Some(true);
         unchanged &= ks.watches.unchanged(key, *mark, expired_now);
-        ks.watches.unwatch(key);
+        if unregister {
+            ks.watches.unwatch(key);
+        }
     }
     unchanged
 }
@@ -113,7 +116,7 @@ pub async fn run(
         ctx.gate.opened().await;
         let unchanged = watch_groups
             .iter()
-            .all(|(_, keys)| check_watches(ctx, keys));
+            .fold(true, |all, (_, keys)| check_watches(ctx, keys, true) && all);
         if !unchanged {
             out.null_array();
             return Flow::Continue;
@@ -137,7 +140,7 @@ pub async fn run(
     let mut txn = Txn::begin(ctx, cores.clone()).await;
     let mut unchanged = true;
     for (core, keys) in watch_groups {
-        unchanged &= txn.run(core, move |c| check_watches(c, &keys)).await;
+        unchanged &= txn.run(core, move |c| check_watches(c, &keys, true)).await;
     }
     if !unchanged {
         txn.end().await;

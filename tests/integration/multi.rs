@@ -463,5 +463,16 @@ fn cluster_mode_transactions_match_oracle() {
         "DBSIZE",
         "KEYS {t}a*",
         "EXEC",
+        "WATCH {t}a",
+        "SET {t}a 3",
+        "MULTI",
+        "SET a 1",
+        "SET b 2",
+        "EXEC",
+        "WATCH {t}a",
+        "MULTI",
+        "SET a 1",
+        "SET b 2",
+        "EXEC",
     ]);
 }
