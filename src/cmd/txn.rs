@@ -117,3 +117,68 @@ pub fn run_watched_write(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::lookup;
+    use crate::protocol::reply::Proto;
+    use crate::storage::watch::WatchMark;
+
+    /// Runs `line` as the command table would on a core where `watched` keys are watched, and
+    /// returns which of them still carry their mark.
+    fn unchanged_after(ks: &mut Keyspace, line: &str, watched: &[&str]) -> Vec<bool> {
+        let marks: Vec<WatchMark> = watched
+            .iter()
+            .map(|k| ks.watches.watch(k.as_bytes(), false))
+            .collect();
+        let owned = crate::cmd::OwnedArgs::from_parts(line.split(' '));
+        let args = owned.args();
+        let (_, cmd) = lookup(args.get(0)).expect("known command");
+        let Exec::Keyed(handler, _) = cmd.exec else {
+            panic!("{line} is not keyed");
+        };
+        let mut reply = Reply::new(Proto::Resp2);
+        run_watched_write(ks, cmd, handler, args, &mut reply);
+        let result = watched
+            .iter()
+            .zip(marks)
+            .map(|(k, m)| ks.watches.unchanged(k.as_bytes(), m, false))
+            .collect();
+        for k in watched {
+            ks.watches.unwatch(k.as_bytes());
+        }
+        result
+    }
+
+    fn run(ks: &mut Keyspace, line: &str) {
+        unchanged_after(ks, line, &[]);
+    }
+
+    #[test]
+    fn in_place_writes_count_as_changes_as_in_redis() {
+        let mut ks = Keyspace::new(0, 1, 1);
+        run(&mut ks, "SADD s a");
+        assert_eq!(unchanged_after(&mut ks, "SADD s a", &["s"]), [true]);
+        assert_eq!(unchanged_after(&mut ks, "SADD s b", &["s"]), [false]);
+        assert_eq!(unchanged_after(&mut ks, "SREM s zz", &["s"]), [true]);
+        run(&mut ks, "HSET h f v");
+        assert_eq!(unchanged_after(&mut ks, "HSET h f v", &["h"]), [false]);
+        assert_eq!(unchanged_after(&mut ks, "HDEL h zz", &["h"]), [true]);
+        run(&mut ks, "SET n 1");
+        assert_eq!(unchanged_after(&mut ks, "INCRBY n 0", &["n"]), [false]);
+        assert_eq!(unchanged_after(&mut ks, "SET n 2 NX", &["n"]), [true]);
+        assert_eq!(unchanged_after(&mut ks, "SETRANGE n 0 ", &["n"]), [true]);
+        assert_eq!(unchanged_after(&mut ks, "APPEND n x", &["n"]), [false]);
+        assert_eq!(
+            unchanged_after(&mut ks, "SINTERSTORE d s s", &["s", "d"]),
+            [true, false]
+        );
+        run(&mut ks, "RPUSH l a b");
+        assert_eq!(unchanged_after(&mut ks, "LREM l 0 zz", &["l"]), [true]);
+        assert_eq!(unchanged_after(&mut ks, "LTRIM l 0 -1", &["l"]), [false]);
+        assert_eq!(unchanged_after(&mut ks, "RPOPLPUSH l l", &["l"]), [false]);
+        assert_eq!(unchanged_after(&mut ks, "RENAME l l", &["l"]), [true]);
+        assert!(ks.watches.is_empty());
+    }
+}
