@@ -140,6 +140,18 @@ impl Keyspace {
         &mut self.shards[shard / self.ncores].tables[slot.index() / self.nshards]
     }
 
+    /// [`Keyspace::table`] and the watched-key registry, borrowed together.
+    fn table_and_watches(&mut self, slot: SlotId) -> (&mut SlotTable, &mut Watches) {
+        let shard = slot.index() % self.nshards;
+        debug_assert_eq!(
+            shard % self.ncores,
+            self.core,
+            "slot routed to the wrong core"
+        );
+        let table = &mut self.shards[shard / self.ncores].tables[slot.index() / self.nshards];
+        (table, &mut self.watches)
+    }
+
     fn table_ref(&self, slot: SlotId) -> &SlotTable {
         let shard = slot.index() % self.nshards;
         &self.shards[shard / self.ncores].tables[slot.index() / self.nshards]
@@ -164,17 +176,16 @@ impl Keyspace {
     fn lookup(&mut self, key: &[u8], touch: bool) -> Option<&mut Entry> {
         let now = self.now_ms;
         let clock = self.clock_seconds();
-        let slot = key_slot(key);
-        let table = self.table(slot);
+        let (table, watches) = self.table_and_watches(key_slot(key));
         if table.volatile > 0 && table.map.get(key).is_some_and(|e| e.is_expired(now)) {
             table.map.remove(key);
             table.volatile -= 1;
-            if !self.watches.is_empty() {
-                self.watches.touch_reclaimed(key);
+            if !watches.is_empty() {
+                watches.touch_reclaimed(key);
             }
             return None;
         }
-        let entry = self.table(slot).map.get_mut(key)?;
+        let entry = table.map.get_mut(key)?;
         if touch {
             entry.access = clock;
         }
