@@ -377,10 +377,13 @@ fn cross_core_exec_is_never_observed_half_applied() {
             })
         })
         .collect();
-    for w in writers {
-        w.join().expect("writer finished");
-    }
+    // Stop the readers before judging the writers, so a failed writer cannot leave them
+    // spinning.
+    let written: Vec<_> = writers.into_iter().map(|w| w.join()).collect();
     done.store(true, Ordering::Relaxed);
+    for w in written {
+        w.expect("writer finished");
+    }
     for r in readers {
         assert!(r.join().expect("no half-applied transaction was seen") > 0);
     }
