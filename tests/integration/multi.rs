@@ -221,6 +221,28 @@ fn wait_expired(c: &mut DiffConn, key: &str) {
     }
 }
 
+/// Sets `key` with a short TTL and has `watcher` watch it while it is alive on both servers
+/// (retrying when a slow run lets it expire first); returns the longest time it may still live.
+fn watch_alive(watcher: &mut DiffConn, other: &mut DiffConn, key: &str) -> Duration {
+    for _ in 0..10 {
+        other.check_all(&[&format!("SET {key} v PX 200")]);
+        watcher.check_all(&[&format!("WATCH {key}")]);
+        let (ours, theirs) = watcher.both(&[b"PTTL", key.as_bytes()]);
+        let ms = |r: &[u8]| -> i64 {
+            String::from_utf8_lossy(r)
+                .trim_start_matches(':')
+                .trim()
+                .parse()
+                .unwrap_or(-2)
+        };
+        if ms(&ours) > 0 && ms(&theirs) > 0 {
+            return Duration::from_millis(ms(&ours).max(ms(&theirs)) as u64);
+        }
+        watcher.check_all(&["UNWATCH"]);
+    }
+    panic!("{key} kept expiring before WATCH");
+}
+
 #[test]
 fn watch_and_expiry_match_oracle() {
     let pair = Pair::start(TWO_CORES);
@@ -229,8 +251,7 @@ fn watch_and_expiry_match_oracle() {
         let mut watcher = pair.conns();
         let mut other = pair.conns();
         // Alive when watched, expired (and reclaimed by another client's access) before EXEC.
-        other.check_all(&[&format!("SET {key} v PX 30")]);
-        watcher.check_all(&[&format!("WATCH {key}")]);
+        watch_alive(&mut watcher, &mut other, key);
         wait_expired(&mut other, key);
         watcher.check_all(&["MULTI", &format!("GET {key}"), "EXEC"]);
         // Already expired when watched: reclaiming it changes nothing.
@@ -246,9 +267,8 @@ fn watch_and_expiry_match_oracle() {
         other.check_all(&[&format!("SET {key} w")]);
         watcher.check_all(&["MULTI", &format!("GET {key}"), "EXEC"]);
         // Alive when watched and expired at EXEC time without anyone touching it.
-        other.check_all(&[&format!("SET {key} v PX 50")]);
-        watcher.check_all(&[&format!("WATCH {key}")]);
-        thread::sleep(Duration::from_millis(80));
+        let left = watch_alive(&mut watcher, &mut other, key);
+        thread::sleep(left + Duration::from_millis(30));
         watcher.check_all(&["MULTI", &format!("GET {key}"), "EXEC"]);
         hello3(&mut watcher);
         watcher.check_all(&[&format!("WATCH {key}")]);
