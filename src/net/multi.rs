@@ -56,6 +56,27 @@ impl WatchSet {
         std::mem::take(&mut self.keys)
     }
 
+    /// Whether a watched key changed since WATCH (asked without unregistering anything).
+    async fn changed(&self, ctx: &Rc<CoreCtx>) -> bool {
+        let mut by_core: Vec<(usize, Vec<exec_txn::Marked>)> = Vec::new();
+        for w in &self.keys {
+            let marked = (w.key.clone(), w.mark);
+            match by_core.iter_mut().find(|(c, _)| *c == w.core) {
+                Some((_, keys)) => keys.push(marked),
+                None => by_core.push((w.core, vec![marked])),
+            }
+        }
+        for (core, keys) in by_core {
+            let unchanged = ctx
+                .on_core(core, move |c| exec_txn::check_watches(c, &keys, false))
+                .await;
+            if !unchanged {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Unregisters every watched key: at once on this core, by a message to the others.
     /// Registrations only count watchers, so the order of these messages does not matter.
     pub fn clear(&mut self) {
@@ -67,8 +88,8 @@ impl WatchSet {
             if w.core == ctx.core {
                 if let Ok(mut ks) = ctx.ks.try_borrow_mut() {
                     ks.watches.unwatch(&w.key);
+                    continue;
                 }
-                continue;
             }
             match remote.iter_mut().find(|(c, _)| *c == w.core) {
                 Some((_, keys)) => keys.push(w.key),
@@ -94,29 +115,6 @@ impl WatchSet {
 impl Drop for WatchSet {
     fn drop(&mut self) {
         self.clear();
-    }
-}
-
-impl WatchSet {
-    /// Whether a watched key changed since WATCH (asked without unregistering anything).
-    async fn changed(&self, ctx: &Rc<CoreCtx>) -> bool {
-        let mut by_core: Vec<(usize, Vec<exec_txn::Marked>)> = Vec::new();
-        for w in &self.keys {
-            let marked = (w.key.clone(), w.mark);
-            match by_core.iter_mut().find(|(c, _)| *c == w.core) {
-                Some((_, keys)) => keys.push(marked),
-                None => by_core.push((w.core, vec![marked])),
-            }
-        }
-        for (core, keys) in by_core {
-            let unchanged = ctx
-                .on_core(core, move |c| exec_txn::check_watches(c, &keys, false))
-                .await;
-            if !unchanged {
-                return true;
-            }
-        }
-        false
     }
 }
 
