@@ -402,7 +402,7 @@ async fn dispatch(
         Exec::Txn(which) => {
             pending.flush(ctx, out).await;
             let start = out.len();
-            let flow = multi::exec(ctx, sess, which, args, out).await;
+            let flow = multi::exec(ctx, sess, which, asking, args, out).await;
             ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
             flow
         }

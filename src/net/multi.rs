@@ -221,10 +221,12 @@ fn queue_time_error(cmd: &Command, args: Args) -> Option<CmdError> {
 }
 
 /// Runs MULTI, EXEC, DISCARD, WATCH or UNWATCH (outside MULTI; inside, UNWATCH is queued).
+/// `asking`: ASKING came right before (cluster mode).
 pub async fn exec(
     ctx: &Rc<CoreCtx>,
     sess: &mut Session,
     which: TxnCmd,
+    asking: bool,
     args: Args<'_>,
     out: &mut Reply,
 ) -> Flow {
@@ -265,7 +267,7 @@ pub async fn exec(
                 out.ok();
             }
         }
-        TxnCmd::Exec => return run_exec(ctx, sess, out).await,
+        TxnCmd::Exec => return run_exec(ctx, sess, asking, out).await,
     }
     Flow::Continue
 }
@@ -309,14 +311,14 @@ async fn watch(ctx: &Rc<CoreCtx>, sess: &mut Session, args: Args<'_>) {
     }
 }
 
-async fn run_exec(ctx: &Rc<CoreCtx>, sess: &mut Session, out: &mut Reply) -> Flow {
+async fn run_exec(ctx: &Rc<CoreCtx>, sess: &mut Session, asking: bool, out: &mut Reply) -> Flow {
     let Some(queue) = sess.txn.queue.take() else {
         out.error("ERR EXEC without MULTI");
         return Flow::Continue;
     };
     // redis-server routes EXEC (the keys of every command queued before the first refusal,
     // together) before it looks at the refusal.
-    if let Some(err) = exec_txn::cluster_check(ctx, sess, &queue.cmds).await {
+    if let Some(err) = exec_txn::cluster_check(ctx, sess, asking, &queue.cmds).await {
         sess.txn.reset();
         out.error_bytes(err.as_bytes());
         return Flow::Continue;

@@ -31,7 +31,12 @@ use super::txn::Txn;
 
 /// Cluster mode: all keys of the queued commands must hash to one slot this node serves.
 /// Returns the error EXEC answers (and discards the transaction with) otherwise.
-pub async fn cluster_check(ctx: &Rc<CoreCtx>, sess: &Session, cmds: &[Queued]) -> Option<String> {
+pub async fn cluster_check(
+    ctx: &Rc<CoreCtx>,
+    sess: &Session,
+    asking: bool,
+    cmds: &[Queued],
+) -> Option<String> {
     if !ctx.cluster.enabled() {
         return None;
     }
@@ -47,10 +52,30 @@ pub async fn cluster_check(ctx: &Rc<CoreCtx>, sess: &Session, cmds: &[Queued]) -
     }
     let query = cluster::view::Query {
         write,
-        asking: false,
+        asking,
         readonly: sess.readonly,
     };
-    match ctx.cluster.view().route(keys.into_iter(), query) {
+    let route = ctx.cluster.view().route(keys.iter().copied(), query);
+    let slot = match route {
+        Route::Redirect(r) => return Some(r.text()),
+        Route::Here => return None,
+        Route::NeedsKeys(slot) => slot,
+    };
+    // A migrating or importing slot: the answer depends on which keys exist here.
+    let total = keys.len();
+    let owned: Vec<Vec<u8>> = keys.iter().map(|k| k.to_vec()).collect();
+    let core = ctx.core_of_key(&owned[0]);
+    let existing = ctx
+        .on_core(core, move |c| {
+            let mut ks = c.keyspace();
+            owned.iter().filter(|k| ks.contains(k)).count()
+        })
+        .await;
+    let route = ctx
+        .cluster
+        .view()
+        .route_unstable(slot, existing, total - existing, query);
+    match route {
         Route::Redirect(r) => Some(r.text()),
         Route::Here | Route::NeedsKeys(_) => None,
     }
