@@ -328,7 +328,10 @@ async fn dispatch(
     };
     sess.handle.last_cmd.set(cmd.name);
     let asking = sess.asking && !matches!(cmd.exec, Exec::Session(SessionCmd::Asking));
-    sess.asking &= !asking;
+    // As in redis-server, ASKING before MULTI lasts until EXEC or DISCARD.
+    if !multi::keeps_asking(sess, cmd) {
+        sess.asking &= !asking;
+    }
     if !cmd.arity_ok(args.len()) {
         let err = multi::refused(sess, cmd, CmdError::WrongArity(cmd.name.to_string()));
         return pending.reject(out, &err);

@@ -145,6 +145,16 @@ impl TxnState {
     }
 }
 
+/// Whether an ASKING flag survives `cmd`: redis-server keeps it from MULTI until the
+/// transaction ends.
+pub fn keeps_asking(sess: &Session, cmd: &Command) -> bool {
+    match cmd.exec {
+        Exec::Txn(TxnCmd::Multi) => true,
+        Exec::Txn(TxnCmd::Exec | TxnCmd::Discard) => false,
+        _ => sess.txn.in_multi(),
+    }
+}
+
 /// Records that `cmd` was refused with `err` (while MULTI is open, EXEC will answer
 /// EXECABORT) and returns the error to reply. A refused EXEC itself discards the transaction
 /// at once and says why, as redis-server does.
@@ -329,5 +339,8 @@ async fn run_exec(ctx: &Rc<CoreCtx>, sess: &mut Session, asking: bool, out: &mut
         return Flow::Continue;
     }
     let watched = sess.txn.watching.take();
-    exec_txn::run(ctx, sess, queue.cmds, watched, out).await
+    let flow = exec_txn::run(ctx, sess, queue.cmds, watched, out).await;
+    // An ASKING run inside the transaction ends with it.
+    sess.asking = false;
+    flow
 }
