@@ -14,10 +14,14 @@
 //!
 //! - `harness`: spawning servers, paired connections.
 //! - `resp`: raw connections reading exactly one RESP2/RESP3 reply; a reply decoder.
-//! - `gen`, `gen_collections`, `gen_multi`, `differential`: seeded random command streams compared against
-//!   the oracle.
-//! - `strings`, `keyspace`, `hash`, `set`, `list`: targeted differential checks per command
-//!   family (the collection ones also through the `redis` crate and across two data cores).
+//! - `gen`, `gen_collections`, `gen_zset`, `gen_bits`, `differential`: seeded random command
+//!   streams compared against the oracle.
+//! - `strings`, `keyspace`, `hash`, `set`, `list`, `zset`, `bitmap`, `hll`: targeted
+//!   differential checks per command family (the collection ones also through the `redis`
+//!   crate and across two data cores).
+//! - `pubsub`: subscribe sequences and random streams against the oracle, delivery across
+//!   data cores, RESP3 pushes, the `redis` crate's PubSub, the output buffer limit.
+//! - `gen_multi`: MULTI/EXEC blocks for the differential streams.
 //! - `multi`: MULTI/EXEC/WATCH against the oracle, WATCH invalidation from other connections,
 //!   cross-core EXEC atomicity.
 //! - `protocol`: malformed input, inline commands, pipelining, partial writes, RESP3.
@@ -31,21 +35,27 @@
 mod integration {
     pub mod atomicity;
     pub mod auth;
+    pub mod bitmap;
     pub mod client_crate;
     pub mod cluster;
     pub mod connection;
     pub mod differential;
     pub mod gen;
+    pub mod gen_bits;
     pub mod gen_collections;
     pub mod gen_multi;
+    pub mod gen_zset;
     pub mod harness;
     pub mod hash;
+    pub mod hll;
     pub mod keyspace;
     pub mod list;
     pub mod multi;
     pub mod protocol;
+    pub mod pubsub;
     pub mod redis_cli;
     pub mod resp;
     pub mod set;
     pub mod strings;
+    pub mod zset;
 }

@@ -8,10 +8,11 @@
 //! here before the reply so the connection's next command already routes by it.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::exec::{execute, parse_slot, Facts};
 use super::settings::Settings;
-use super::view::{Query, Redirect, Route};
+use super::view::{ClusterView, Query, Redirect, Route};
 use crate::cmd::{self, meta, Args, CmdError, Command, WRITE};
 use crate::protocol::number::parse_i64;
 use crate::protocol::Reply;
@@ -140,11 +141,22 @@ pub async fn exec(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
                 })
                 .await;
             if let Some(view) = view {
-                ctx.cluster.install(view);
+                install_everywhere(ctx, view).await;
             }
             out.raw(&reply);
         }
     }
+}
+
+/// Installs a view the caller's change produced on every data core before the caller
+/// replies, so no client, on any core, is routed by the older view afterwards (as with
+/// redis-server, where the change and the reply are one step).
+async fn install_everywhere(ctx: &Rc<CoreCtx>, view: Arc<ClusterView>) {
+    ctx.on_all_cores(move |c| {
+        c.cluster.install(view.clone());
+        crate::shard::pubsub::on_view(c);
+    })
+    .await;
 }
 
 /// Keys stored in `slot`, counted on the core that owns it.
@@ -267,6 +279,6 @@ pub async fn config_changed(ctx: &Rc<CoreCtx>, names: &[&[u8]]) {
         })
         .await;
     if let Some(view) = view {
-        ctx.cluster.install(view);
+        install_everywhere(ctx, view).await;
     }
 }

@@ -124,6 +124,7 @@ impl CoreLink {
         crate::shard::task::spawn(async move {
             while let Ok(view) = views.recv_async().await {
                 ctx.cluster.install(view);
+                crate::shard::pubsub::on_view(&ctx);
             }
         })
         .detach();

@@ -6,16 +6,20 @@
 //! that owns their keys; nothing here awaits or knows about executors.
 
 pub mod args;
+pub mod bitmap;
 pub mod collection;
 pub mod error;
 pub mod hash;
+pub mod hll;
 pub mod keys;
 pub mod list;
 pub mod meta;
+pub mod pubsub;
 pub mod server;
 pub mod set;
 pub mod string;
 pub mod txn;
+pub mod zset;
 
 use std::sync::OnceLock;
 
@@ -80,12 +84,28 @@ pub enum GlobalCmd {
     Cluster,
 }
 
+/// Pub/Sub commands (`net::subscriber`): they change the connection's subscriptions or
+/// reach subscribers on every core.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PubSubCmd {
+    Subscribe,
+    Unsubscribe,
+    PSubscribe,
+    PUnsubscribe,
+    SSubscribe,
+    SUnsubscribe,
+    Publish,
+    SPublish,
+    PubSub,
+}
+
 /// Where a command executes.
 #[derive(Clone, Copy, Debug)]
 pub enum Exec {
     Keyed(KeyedHandler, Spread),
     Session(SessionCmd),
     Global(GlobalCmd),
+    PubSub(PubSubCmd),
     /// MULTI, EXEC, DISCARD, WATCH, UNWATCH (`net::multi`).
     Txn(txn::TxnCmd),
 }
@@ -143,9 +163,9 @@ pub fn keys_from_range(cmd: &Command) -> bool {
 }
 
 /// Calls `f` with the index of every key argument of `args`: from the table's key range, or,
-/// for a keyed command whose range is empty because its keys move (SINTERCARD, LMPOP: a key
-/// count comes first), from its `COMMAND` key specs. A malformed key count yields no keys;
-/// the handler then replies with the error.
+/// for a keyed command whose range is empty because its keys move (SINTERCARD, LMPOP,
+/// ZUNIONSTORE: a key count comes first), from its `COMMAND` key specs. A malformed key count
+/// yields no keys; the handler then replies with the error.
 pub fn for_each_key(cmd: &Command, args: Args, f: impl FnMut(usize)) {
     if keys_from_range(cmd) {
         return cmd.keys.for_each(args.len(), f);
@@ -189,7 +209,7 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 7] {
+fn families() -> [&'static [Command]; 11] {
     [
         string::COMMANDS,
         keys::COMMANDS,
@@ -197,6 +217,10 @@ fn families() -> [&'static [Command]; 7] {
         hash::COMMANDS,
         set::COMMANDS,
         list::COMMANDS,
+        zset::COMMANDS,
+        bitmap::COMMANDS,
+        hll::COMMANDS,
+        pubsub::COMMANDS,
         txn::COMMANDS,
     ]
 }

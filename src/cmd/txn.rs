@@ -62,10 +62,21 @@ const ALWAYS_CHANGE: &[&str] = &[
     "lmove",
     "rpoplpush",
     "setrange",
+    "pfmerge",
 ];
 
 /// Commands that change their destination whenever they report a non-zero count.
-const CHANGE_UNLESS_ZERO: &[&str] = &["sinterstore", "sunionstore", "sdiffstore", "copy"];
+const CHANGE_UNLESS_ZERO: &[&str] = &[
+    "sinterstore",
+    "sunionstore",
+    "sdiffstore",
+    "copy",
+    "zunionstore",
+    "zinterstore",
+    "zdiffstore",
+    "zrangestore",
+    "bitop",
+];
 
 /// Runs a write command on a core where some keys are watched, and reports each watched key
 /// of the command that the command changed. Replacing or removing an entry is reported by the
@@ -91,15 +102,45 @@ pub fn run_watched_write(
     if watched.is_empty() {
         return;
     }
-    let answer = &reply.buf[start..];
+    let forced = forced_change(cmd, args, &reply.buf[start..]);
+    for (key, before) in watched {
+        let after = ks.peek(key).map(|e| (e.value.clone(), e.expire_at()));
+        if forced == Some(key) || !same(&before, &after) {
+            ks.watches.touch(key);
+        }
+    }
+}
+
+/// Whether a key's entry is unchanged. A string whose bytes stay the same is unchanged even
+/// when an in-place edit (SETBIT, BITFIELD) changed its encoding, as redis-server sees it.
+fn same(before: &Option<Snapshot>, after: &Option<Snapshot>) -> bool {
+    match (before, after) {
+        (Some((a, a_exp)), Some((b, b_exp))) => {
+            a_exp == b_exp
+                && match (a.str_bytes(), b.str_bytes()) {
+                    (Some(x), Some(y)) => x.as_slice() == y.as_slice(),
+                    _ => a == b,
+                }
+        }
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// The key a write that answered `answer` changed in redis-server's eyes even when its value
+/// stays the same (`None` when only a different value counts).
+pub fn forced_change<'a>(cmd: &Command, args: Args<'a>, answer: &[u8]) -> Option<&'a [u8]> {
     let failed = matches!(answer.first(), Some(b'-') | Some(b'_'))
         || answer.starts_with(b"$-1")
         || answer.starts_with(b"*-1");
-    // The key a successful write of this kind changes even when its value stays the same.
-    let forced: Option<&[u8]> = if failed {
+    if failed {
         None
     } else if CHANGE_UNLESS_ZERO.contains(&cmd.name) {
-        let dst = if cmd.name == "copy" { 2 } else { 1 };
+        let dst = if matches!(cmd.name, "copy" | "bitop") {
+            2
+        } else {
+            1
+        };
         (answer != b":0\r\n").then(|| args.get(dst))
     } else if matches!(cmd.name, "lmove" | "rpoplpush") {
         Some(args.get(2))
@@ -109,12 +150,6 @@ pub fn run_watched_write(
         Some(args.get(1))
     } else {
         None
-    };
-    for (key, before) in watched {
-        let after = ks.peek(key).map(|e| (e.value.clone(), e.expire_at()));
-        if forced == Some(key) || after != before {
-            ks.watches.touch(key);
-        }
     }
 }
 

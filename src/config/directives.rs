@@ -175,7 +175,7 @@ table! {
     "shards", Int { min: 0, max: 1024 }, "0", Immutable, Applied, Solikv,
         "Internal shards (0 = one per data core)";
     "cores", Int { min: 0, max: 1024 }, "0", Immutable, Applied, Solikv,
-        "Data cores (0 = every available CPU)";
+        "Data cores (0 = every available CPU but one, at least one)";
     "pin", Bool, "yes", Immutable, Applied, Solikv,
         "Pin each data core to its own CPU";
     "acl-pubsub-default", Enum(&["allchannels", "resetchannels"]), "resetchannels", Mutable, Ignored, Acl,
@@ -300,11 +300,11 @@ table! {
         "Allow MODULE: no, yes or local";
     "enable-protected-configs", Enum(&["no", "yes", "local"]), "no", Immutable, Ignored, General,
         "Allow CONFIG SET of protected directives: no, yes or local";
-    "hash-max-listpack-entries", Int { min: 0, max: I64_MAX }, "512", Mutable, Ignored, Encoding,
+    "hash-max-listpack-entries", Int { min: 0, max: I64_MAX }, "512", Mutable, Applied, Encoding,
         "Hash entries kept in the compact encoding";
-    "hash-max-listpack-value", Memory { min: 0, max: MEM_MAX }, "64", Mutable, Ignored, Encoding,
+    "hash-max-listpack-value", Memory { min: 0, max: MEM_MAX }, "64", Mutable, Applied, Encoding,
         "Largest hash value kept in the compact encoding";
-    "hll-sparse-max-bytes", Memory { min: 0, max: MEM_MAX }, "3000", Mutable, Ignored, Encoding,
+    "hll-sparse-max-bytes", Memory { min: 0, max: MEM_MAX }, "3000", Mutable, Applied, Encoding,
         "Largest sparse HyperLogLog";
     "hz", Int { min: 0, max: I32_MAX }, "10", Mutable, Applied, General,
         "Background task frequency per second (1 to 500)";
@@ -438,7 +438,7 @@ table! {
         "Snapshot after <seconds> if <changes> happened, repeated pairs; \"\" = off";
     "server_cpulist", Str, "", Immutable, Ignored, General,
         "CPUs for the main thread";
-    "set-max-intset-entries", Int { min: 0, max: I64_MAX }, "512", Mutable, Ignored, Encoding,
+    "set-max-intset-entries", Int { min: 0, max: I64_MAX }, "512", Mutable, Applied, Encoding,
         "Set members kept in the integer-set encoding";
     "set-proc-title", Bool, "yes", Immutable, Ignored, General,
         "Change the process title";
@@ -520,9 +520,9 @@ table! {
         "Unix socket path (\"\" = none)";
     "unixsocketperm", Octal, "0", Immutable, Ignored, Network,
         "Unix socket permissions, in octal";
-    "zset-max-listpack-entries", Int { min: 0, max: I64_MAX }, "128", Mutable, Ignored, Encoding,
+    "zset-max-listpack-entries", Int { min: 0, max: I64_MAX }, "128", Mutable, Applied, Encoding,
         "Sorted set entries kept in the compact encoding";
-    "zset-max-listpack-value", Memory { min: 0, max: MEM_MAX }, "64", Mutable, Ignored, Encoding,
+    "zset-max-listpack-value", Memory { min: 0, max: MEM_MAX }, "64", Mutable, Applied, Encoding,
         "Largest sorted set member kept in the compact encoding";
 }
 

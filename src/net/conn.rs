@@ -10,12 +10,12 @@
 use std::os::fd::AsRawFd;
 use std::rc::Rc;
 
-use futures_lite::AsyncWriteExt;
-use glommio::net::TcpStream;
+use std::net::TcpStream;
 
 use super::multi;
 use super::poller::{Poller, Registration};
 use super::session::{self, Flow, Session};
+use super::subscriber;
 use crate::clock;
 use crate::cluster::{self, view::Route};
 use crate::cmd::error::unknown_command;
@@ -30,7 +30,7 @@ use crate::shard::{global, spread};
 const READ_CHUNK: usize = 16 * 1024;
 
 /// Serves one client until it disconnects, quits or is killed.
-pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, mut stream: TcpStream) {
+pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
     let Ok(registration) = poller.register(stream.as_raw_fd()) else {
         log::warn!("cannot add a client socket to the epoll set");
         return;
@@ -59,9 +59,20 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, mut stream: TcpStream) 
             conn.rbuf.resize(grow, 0);
         }
         let buf = &mut conn.rbuf[conn.filled..];
-        let n = match read_some(&stream, &registration, buf, drained).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
+        let read = read_some(&stream, &registration, buf, drained);
+        let n = match subscriber::read_or_push(read, &sess).await {
+            Some(Ok(0) | Err(_)) => break,
+            Some(Ok(n)) => n,
+            None => {
+                if handle.killed.get()
+                    || subscriber::write_pushes(&ctx, &stream, &registration, &sess)
+                        .await
+                        .is_err()
+                {
+                    break;
+                }
+                continue;
+            }
         };
         drained = n < buf.len();
         conn.filled += n;
@@ -72,9 +83,15 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, mut stream: TcpStream) 
             log::warn!("closing client {id}: query buffer over client-query-buffer-limit");
             break;
         }
+        // Messages queued before this batch go out before its replies, later ones after.
+        sess.pubsub.drain_into(&mut conn.out);
         let flow = conn.process(&ctx, &mut sess).await;
+        sess.pubsub.drain_into(&mut conn.out);
         if !conn.out.is_empty() {
-            if stream.write_all(&conn.out.buf).await.is_err() {
+            if write_all(&stream, &registration, &conn.out.buf)
+                .await
+                .is_err()
+            {
                 break;
             }
             ctx.stats
@@ -90,6 +107,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, mut stream: TcpStream) 
         }
         conn.compact();
     }
+    sess.pubsub.reset(&ctx);
     ctx.clients.borrow_mut().remove(id);
 }
 
@@ -112,6 +130,45 @@ async fn read_some(
             return Ok(n);
         }
         registration.readable().await;
+    }
+}
+
+/// Writes all of `buf`, waiting for room whenever the socket's send buffer is full.
+pub(super) async fn write_all(
+    stream: &TcpStream,
+    registration: &Registration,
+    mut buf: &[u8],
+) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match try_send(stream.as_raw_fd(), buf)? {
+            Some(n) => buf = &buf[n..],
+            None => registration.writable().await,
+        }
+    }
+    Ok(())
+}
+
+/// A non-blocking `send`: `None` when the socket's send buffer is full.
+fn try_send(fd: std::os::fd::RawFd, buf: &[u8]) -> std::io::Result<Option<usize>> {
+    loop {
+        // SAFETY: `buf` is valid for reads of `buf.len()` bytes for the whole call.
+        let n = unsafe {
+            libc::send(
+                fd,
+                buf.as_ptr().cast(),
+                buf.len(),
+                libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+            )
+        };
+        if n >= 0 {
+            return Ok(Some(n as usize));
+        }
+        let err = std::io::Error::last_os_error();
+        match err.kind() {
+            std::io::ErrorKind::WouldBlock => return Ok(None),
+            std::io::ErrorKind::Interrupted => continue,
+            _ => return Err(err),
+        }
     }
 }
 
@@ -339,6 +396,8 @@ async fn dispatch(
     if !sess.authenticated && cmd.flags & NO_AUTH == 0 {
         return pending.reject(out, &CmdError::NoAuth);
     }
+    // redis-server's order: cluster routing, then the RESP2 subscribed-mode restriction, then
+    // MULTI queueing; a refusal inside MULTI marks the transaction for EXECABORT.
     let keyed = matches!(cmd.exec, Exec::Keyed(..) | Exec::Txn(TxnCmd::Watch));
     if keyed && ctx.cluster.enabled() {
         let q = cluster::command::query(cmd, asking, sess.readonly);
@@ -355,9 +414,22 @@ async fn dispatch(
             return pending.reject(out, &CmdError::other(r.text()));
         }
     }
-    if sess.txn.in_multi() && multi::queue(sess, id, cmd, args, pending.sink(out)) {
-        pending.local_done();
-        return Flow::Continue;
+    if let Some(err) = subscriber::restricted(sess, cmd, &args) {
+        let err = multi::refused(sess, cmd, err);
+        return pending.reject(out, &err);
+    }
+    if sess.txn.in_multi() {
+        if matches!(cmd.exec, Exec::PubSub(_)) && ctx.cluster.enabled() {
+            // Shard channels are routed like keys when queued, as redis-server does.
+            if let Some(err) = subscriber::cluster_redirect(ctx, sess, cmd, &args, asking) {
+                sess.txn.flag();
+                return pending.reject(out, &err);
+            }
+        }
+        if multi::queue(sess, id, cmd, args, pending.sink(out)) {
+            pending.local_done();
+            return Flow::Continue;
+        }
     }
     match cmd.exec {
         Exec::Keyed(_, spread) => {
@@ -392,6 +464,13 @@ async fn dispatch(
             pending.flush(ctx, out).await;
             let start = out.len();
             let flow = session::exec(ctx, sess, which, args, out);
+            ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+            flow
+        }
+        Exec::PubSub(which) => {
+            pending.flush(ctx, out).await;
+            let start = out.len();
+            let flow = subscriber::exec(ctx, sess, which, cmd, args, asking, out).await;
             ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
             flow
         }

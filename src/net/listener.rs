@@ -1,16 +1,16 @@
 //! Client listeners: one `SO_REUSEPORT` socket per bind address on every data core, so the
 //! kernel spreads incoming connections over the cores.
 
+use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::os::fd::{FromRawFd, IntoRawFd};
+use std::os::fd::AsRawFd;
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 
-use futures_lite::AsyncWriteExt;
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::conn;
-use super::poller::Poller;
+use super::poller::{Poller, Registration};
 use crate::shard::core::CoreCtx;
 use crate::shard::options::RunOptions;
 use crate::shard::task;
@@ -70,32 +70,37 @@ pub fn check_bind(opts: &RunOptions) -> Result<(), String> {
 }
 
 /// Binds this core's listeners and accepts connections until the process exits.
+///
+/// Listening sockets sit in the core's epoll set like client sockets, and connections are
+/// accepted with non-blocking `accept4` calls: no io_uring operation is left waiting for
+/// glommio to submit (see [`super::poller`]).
 pub async fn serve(ctx: Rc<CoreCtx>) -> Result<(), String> {
     let opts = ctx.opts.borrow().clone();
-    let mut listeners = Vec::new();
-    for entry in &opts.bind {
-        let (addr, optional) = resolve(entry, opts.port)?;
-        match make_socket(addr, true, opts.tcp_backlog) {
-            Ok(socket) => {
-                // SAFETY: the fd comes from a bound, listening socket we own.
-                let listener =
-                    unsafe { glommio::net::TcpListener::from_raw_fd(socket.into_raw_fd()) };
-                listeners.push(listener);
-            }
-            Err(_) if optional => {}
-            Err(e) => return Err(format!("core {}: bind {entry}: {e}", ctx.core)),
-        }
-    }
     let bell = task::bell().ok_or_else(|| format!("core {}: no bell installed", ctx.core))?;
     let poller = Poller::new(bell).map_err(|e| format!("core {}: epoll: {e}", ctx.core))?;
     glommio::spawn_local(poller.clone().drive()).detach();
     let mut tasks = Vec::new();
-    for listener in listeners {
-        tasks.push(task::spawn(accept_loop(
-            ctx.clone(),
-            poller.clone(),
-            listener,
-        )));
+    for entry in &opts.bind {
+        let (addr, optional) = resolve(entry, opts.port)?;
+        match make_socket(addr, true, opts.tcp_backlog) {
+            Ok(socket) => {
+                socket
+                    .set_nonblocking(true)
+                    .map_err(|e| format!("core {}: {entry}: {e}", ctx.core))?;
+                let listener = std::net::TcpListener::from(socket);
+                let registration = poller
+                    .register(listener.as_raw_fd())
+                    .map_err(|e| format!("core {}: epoll: {e}", ctx.core))?;
+                tasks.push(task::spawn(accept_loop(
+                    ctx.clone(),
+                    poller.clone(),
+                    listener,
+                    registration,
+                )));
+            }
+            Err(_) if optional => {}
+            Err(e) => return Err(format!("core {}: bind {entry}: {e}", ctx.core)),
+        }
     }
     for task in tasks {
         task.await;
@@ -103,25 +108,37 @@ pub async fn serve(ctx: Rc<CoreCtx>) -> Result<(), String> {
     Ok(())
 }
 
-async fn accept_loop(ctx: Rc<CoreCtx>, poller: Rc<Poller>, listener: glommio::net::TcpListener) {
+async fn accept_loop(
+    ctx: Rc<CoreCtx>,
+    poller: Rc<Poller>,
+    listener: std::net::TcpListener,
+    registration: Registration,
+) {
     loop {
-        let mut stream = match listener.accept().await {
-            Ok(stream) => stream,
+        let stream = match listener.accept() {
+            Ok((stream, _)) => stream,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                registration.readable().await;
+                continue;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
                 log::warn!("accept failed: {e}");
                 glommio::timer::sleep(std::time::Duration::from_millis(10)).await;
                 continue;
             }
         };
+        if stream.set_nonblocking(true).is_err() {
+            continue;
+        }
         let shared = &ctx.shared;
         let maxclients = ctx.opts.borrow().maxclients;
         let count = shared.connected_clients.fetch_add(1, Ordering::Relaxed) + 1;
         if count > maxclients {
             shared.connected_clients.fetch_sub(1, Ordering::Relaxed);
             shared.rejected_connections.fetch_add(1, Ordering::Relaxed);
-            let _ = stream
-                .write_all(b"-ERR max number of clients reached\r\n")
-                .await;
+            // Best effort, as redis-server: the reply fits any empty socket buffer.
+            let _ = (&stream).write(b"-ERR max number of clients reached\r\n");
             continue;
         }
         shared.total_connections.fetch_add(1, Ordering::Relaxed);

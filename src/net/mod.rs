@@ -7,3 +7,4 @@ pub mod listener;
 pub mod multi;
 pub mod poller;
 pub mod session;
+pub mod subscriber;

@@ -1,18 +1,19 @@
-//! Socket readiness for a data core's connections, from one edge-triggered epoll set per core.
+//! Socket readiness for a data core's listeners and connections, from one edge-triggered epoll
+//! set per core.
 //!
-//! Runs on every data core; owns the core's epoll fd and a slot per registered connection.
-//! Why not glommio's own socket polls: each io_uring poll armed on a socket completes through
+//! Runs on every data core; owns the core's epoll fd and a slot per registered socket. Why not
+//! glommio's own socket operations: each io_uring poll armed on a socket completes through
 //! task work, and on a busy core the kernel forces that task work in with an interrupt (glommio
 //! 0.9 sets up its rings without `COOP_TASKRUN`), then takes the socket lock from a second CPU;
-//! on a VM that was a quarter of the server's CPU at pipeline 1 (`tuning/FINDINGS.md`). Here a
-//! connection that has drained its socket waits on its slot, and one driver task per core asks
-//! epoll which sockets have new data, once per scheduler cycle, the way redis-server's event
-//! loop does.
+//! on a VM that was a quarter of the server's CPU at pipeline 1 (`tuning/FINDINGS.md`). Here
+//! sockets are read, written and accepted with non-blocking syscalls; a task that finds its
+//! socket drained (or full) waits on its slot, and one driver task per core asks epoll which
+//! sockets changed, once per scheduler cycle, the way redis-server's event loop does.
 //!
 //! The driver also stands in for the executor's park: when a whole cycle passes in which no
-//! other task ran and no socket became ready, it blocks in `epoll_wait` itself. io_uring
-//! completions that glommio is waiting for (a cross-core wake, an accept) interrupt that wait
-//! (`EINTR`); glommio timers do not, so the wait is bounded ([`IDLE_WAIT_MS`]).
+//! other task ran and no socket became ready, it blocks in `epoll_wait` itself. Wakes from
+//! other threads ring the core's [`Bell`], which sits in the same epoll set; glommio timers
+//! cannot interrupt the wait, so it is bounded ([`IDLE_WAIT_MS`]).
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -22,28 +23,33 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::shard::task::{self, Bell};
 
 /// Longest single idle wait, in milliseconds, right after the core was busy: the lateness a
 /// glommio timer may see on a core that is otherwise idle.
 pub const IDLE_WAIT_MS: i32 = 1;
-/// Longest idle wait once the core has been idle for [`LONG_IDLE_CYCLES`] waits in a row.
-const LONG_IDLE_WAIT_MS: i32 = 10;
+/// Longest idle wait once the core has waited [`LONG_IDLE_CYCLES`] times in a row with no
+/// socket event.
+const LONG_IDLE_WAIT_MS: i32 = 25;
 const LONG_IDLE_CYCLES: u32 = 100;
 /// How far away the timer is that makes glommio run its reactor between two driver cycles.
 const REACTOR_PASS: Duration = Duration::from_micros(1);
+/// Longest time between two reactor passes on a busy core: the lateness a glommio timer may
+/// see there.
+const PASS_INTERVAL: Duration = Duration::from_millis(1);
 /// Events taken from epoll per call.
 const EVENTS: usize = 256;
 /// The epoll token of the core's [`Bell`].
 const BELL_TOKEN: u64 = u64::MAX;
 
-/// One registered socket: whether it became readable since its connection last looked, and
-/// who to wake when it does.
+/// One registered socket: whether it became readable or writable since its task last looked,
+/// and who to wake when it does (a task waits for one of the two at a time).
 #[derive(Default)]
 struct Slot {
-    ready: bool,
+    readable: bool,
+    writable: bool,
     waker: Option<Waker>,
 }
 
@@ -95,7 +101,7 @@ impl Poller {
             }
         };
         let mut event = libc::epoll_event {
-            events: (libc::EPOLLIN | libc::EPOLLRDHUP | libc::EPOLLET) as u32,
+            events: (libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLET) as u32,
             u64: slot as u64,
         };
         // SAFETY: `event` is a valid epoll_event for the duration of the call.
@@ -134,7 +140,10 @@ impl Poller {
                 continue;
             }
             if let Some(slot) = slots.get_mut(event.u64 as usize) {
-                slot.ready = true;
+                let hangup = (libc::EPOLLHUP | libc::EPOLLERR) as u32;
+                let read = (libc::EPOLLIN | libc::EPOLLRDHUP) as u32 | hangup;
+                slot.readable |= event.events & read != 0;
+                slot.writable |= event.events & (libc::EPOLLOUT as u32 | hangup) != 0;
                 if let Some(waker) = slot.waker.take() {
                     waker.wake();
                     self.woke.set(true);
@@ -147,26 +156,33 @@ impl Poller {
     /// The core's socket driver; never returns. Spawn it once per data core, uncounted (with
     /// `glommio::spawn_local`, not `shard::task::spawn`).
     ///
-    /// A cycle starts right after glommio's reactor has run (it reaps io_uring completions,
-    /// fires timers and takes in wakes from other threads), which the driver forces by waiting
-    /// on a timer one microsecond away: glommio only reaches its reactor once no task is
-    /// runnable, so a driver that merely yielded would keep it away for good.
-    ///
-    /// Then, in two steps: the driver takes what epoll reports and yields within the task
-    /// queue, so that every task queued so far runs first, including those the reactor pass
-    /// woke. The second step blocks in epoll only if, since the previous cycle's second step,
-    /// no counted task has run, no other thread woke a task of this core and the first step
-    /// woke nobody: then nothing is runnable and nothing waits to be submitted to io_uring.
+    /// Each cycle has two steps. First the driver takes what epoll reports and yields within
+    /// the task queue, so that every task queued so far runs before the second step. Then:
+    /// - if the core is *quiet* (since the previous cycle no counted task ran, no other thread
+    ///   woke a task here, and the first step woke nobody), nothing is runnable: it **blocks**
+    ///   in `epoll_wait`. Sockets never use io_uring here, so glommio holds no submission that
+    ///   would wait for the block to end; only its timers may, hence the bounded wait;
+    /// - it ends the cycle with a **reactor pass** (a timer one microsecond away: glommio only
+    ///   runs its reactor, which fires timers, reaps io_uring completions and takes in wakes
+    ///   from other threads, once no task is runnable) when another thread woke a task here,
+    ///   when an idle wait timed out, or at least every [`PASS_INTERVAL`]. A pass costs
+    ///   glommio several `io_uring_enter` calls, so a busy core makes one only now and then;
+    /// - otherwise it yields within the task queue and starts the next cycle.
     pub async fn drive(self: Rc<Self>) {
         let mut events = vec![libc::epoll_event { events: 0, u64: 0 }; EVENTS];
         let mut quiet_polls = task::polls();
         let mut quiet_wakes = self.bell.foreign_wakes();
+        let mut passed_wakes = quiet_wakes;
+        let mut last_pass = Instant::now();
         let mut idle_cycles = 0u32;
         loop {
             self.woke.set(false);
-            self.harvest(&mut events, 0);
+            if self.harvest(&mut events, 0) > 0 {
+                idle_cycles = 0;
+            }
             futures_lite::future::yield_now().await;
             let quiet = !self.woke.get() && task::polls() == quiet_polls;
+            let mut timed_out = false;
             if quiet && self.bell.try_sleep(quiet_wakes) {
                 let wait = if idle_cycles >= LONG_IDLE_CYCLES {
                     LONG_IDLE_WAIT_MS
@@ -175,17 +191,24 @@ impl Poller {
                 };
                 let reported = self.harvest(&mut events, wait);
                 self.bell.woke_up();
-                idle_cycles = if reported == 0 {
+                timed_out = reported == 0;
+                // Only socket events and rings end a long idle stretch; timer tasks (active
+                // expiry, every 100 ms) do not.
+                idle_cycles = if timed_out {
                     idle_cycles.saturating_add(1)
                 } else {
                     0
                 };
-            } else {
-                idle_cycles = 0;
             }
             quiet_polls = task::polls();
             quiet_wakes = self.bell.foreign_wakes();
-            glommio::timer::sleep(REACTOR_PASS).await;
+            if timed_out || quiet_wakes != passed_wakes || last_pass.elapsed() >= PASS_INTERVAL {
+                passed_wakes = quiet_wakes;
+                glommio::timer::sleep(REACTOR_PASS).await;
+                last_pass = Instant::now();
+            } else {
+                futures_lite::future::yield_now().await;
+            }
         }
     }
 }
@@ -198,9 +221,22 @@ pub struct Registration {
 }
 
 impl Registration {
-    /// Resolves once the socket has reported readiness since the last call that resolved.
-    pub fn readable(&self) -> Readable<'_> {
-        Readable { reg: self }
+    /// Resolves once the socket has reported new data (or a hang-up) since the last call that
+    /// resolved.
+    pub fn readable(&self) -> Ready<'_> {
+        Ready {
+            reg: self,
+            write: false,
+        }
+    }
+
+    /// Resolves once the socket has reported room to write (or a hang-up) since the last call
+    /// that resolved.
+    pub fn writable(&self) -> Ready<'_> {
+        Ready {
+            reg: self,
+            write: true,
+        }
     }
 }
 
@@ -221,19 +257,25 @@ impl Drop for Registration {
     }
 }
 
-/// The future of [`Registration::readable`].
-pub struct Readable<'a> {
+/// The future of [`Registration::readable`] and [`Registration::writable`].
+pub struct Ready<'a> {
     reg: &'a Registration,
+    write: bool,
 }
 
-impl Future for Readable<'_> {
+impl Future for Ready<'_> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut slots = self.reg.poller.slots.borrow_mut();
         let slot = &mut slots[self.reg.slot as usize];
-        if slot.ready {
-            slot.ready = false;
+        let flag = if self.write {
+            &mut slot.writable
+        } else {
+            &mut slot.readable
+        };
+        if *flag {
+            *flag = false;
             slot.waker = None;
             Poll::Ready(())
         } else {

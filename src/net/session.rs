@@ -29,6 +29,7 @@ pub struct Session {
     pub readonly: bool,
     /// ASKING was the previous command (cluster mode).
     pub asking: bool,
+    pub pubsub: super::subscriber::Subscriptions,
     /// MULTI queue and watched keys.
     pub txn: super::multi::TxnState,
 }
@@ -40,6 +41,7 @@ impl Session {
             authenticated,
             readonly: false,
             asking: false,
+            pubsub: Default::default(),
             txn: Default::default(),
         }
     }
@@ -55,6 +57,7 @@ pub fn exec(
 ) -> Flow {
     sess.handle.last_active_ms.set(clock::unix_ms());
     match which {
+        SessionCmd::Ping if super::subscriber::subscribed_ping(sess, &args, out) => {}
         SessionCmd::Ping => match args.len() {
             1 => out.simple("PONG"),
             2 => out.bulk(args.get(1)),
@@ -77,6 +80,7 @@ pub fn exec(
             sess.readonly = false;
             sess.asking = false;
             sess.txn.reset();
+            sess.pubsub.reset(ctx);
             sess.authenticated = ctx.opts.borrow().requirepass.is_none();
             out.simple("RESET");
         }

@@ -28,6 +28,8 @@ pub struct ClientHandle {
     pub no_touch: Cell<bool>,
     pub killed: Cell<bool>,
     pub qbuf: Cell<usize>,
+    /// Pub/Sub subscriptions: channels, patterns, shard channels.
+    pub subs: Cell<[usize; 3]>,
 }
 
 impl ClientHandle {
@@ -48,12 +50,17 @@ impl ClientHandle {
             no_touch: Cell::new(false),
             killed: Cell::new(false),
             qbuf: Cell::new(0),
+            subs: Cell::new([0; 3]),
         }
     }
 
     /// One `CLIENT LIST` line (without the trailing newline), in redis-server 7's field order.
     pub fn info_line(&self, now_ms: i64) -> String {
         let mut flags = String::new();
+        let [sub, psub, ssub] = self.subs.get();
+        if sub + psub + ssub > 0 {
+            flags.push('P');
+        }
         if self.no_evict.get() {
             flags.push('e');
         }
@@ -66,8 +73,8 @@ impl ClientHandle {
         let mut line = String::with_capacity(256);
         let _ = write!(
             line,
-            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db=0 sub=0 psub=0 \
-             ssub=0 multi=-1 qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 \
+            "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db=0 sub={sub} psub={psub} \
+             ssub={ssub} multi=-1 qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 \
              omem=0 tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} \
              lib-ver={}",
             self.id,

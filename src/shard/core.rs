@@ -37,6 +37,8 @@ pub struct Shared {
     pub run_id: String,
     pub ncores: usize,
     pub nshards: usize,
+    /// Which cores have Pub/Sub subscribers (read by publishers on every core).
+    pub pubsub: super::pubsub::Summary,
 }
 
 impl Shared {
@@ -52,6 +54,7 @@ impl Shared {
             run_id,
             ncores,
             nshards,
+            pubsub: super::pubsub::Summary::new(ncores),
         }
     }
 }
@@ -130,6 +133,8 @@ pub struct CoreCtx {
     pub outbox: Outbox,
     /// Cluster mode: this core's routing view and its link to the control core.
     pub cluster: crate::cluster::control::CoreCluster,
+    /// This core's Pub/Sub subscriptions.
+    pub pubsub: RefCell<super::pubsub::Registry>,
 }
 
 impl CoreCtx {
@@ -152,6 +157,7 @@ impl CoreCtx {
             stats: Stats::default(),
             outbox: Outbox::new(ncores),
             cluster: Default::default(),
+            pubsub: RefCell::new(Default::default()),
         }
     }
 

@@ -11,16 +11,18 @@
 //! FLUSHDB and KEYS then run under it like the keyed commands. The others (INFO, CLIENT,
 //! CONFIG, SCAN, RANDOMKEY, DEBUG, CLUSTER) fan out over the data links, which wait while a
 //! gate is held: EXEC releases its gates around each of them and takes them again after, so a
-//! transaction holding one of those is atomic only between them.
+//! transaction holding one of those is atomic only between them. PUBLISH, SPUBLISH and PUBSUB
+//! are treated the same way; the other Pub/Sub commands only touch the connection.
 
 use std::rc::Rc;
 
 use crate::cluster::{self, view::Route};
 use crate::cmd::keys::keys_part;
-use crate::cmd::{self, CmdError, Exec, GlobalCmd, WRITE};
+use crate::cmd::{self, CmdError, Exec, GlobalCmd, PubSubCmd, WRITE};
 use crate::glob::glob_match;
 use crate::net::multi::{Queued, WatchedKey};
 use crate::net::session::{self, Flow, Session};
+use crate::net::subscriber;
 use crate::protocol::Reply;
 use crate::storage::watch::WatchMark;
 
@@ -128,6 +130,7 @@ pub async fn run(
     cores.sort_unstable();
     cores.dedup();
     let has_global = cmds.iter().any(|q| matches!(q.cmd.exec, Exec::Global(_)));
+    let has_pubsub = cmds.iter().any(|q| matches!(q.cmd.exec, Exec::PubSub(_)));
     let mut watch_groups: Vec<(usize, Vec<Marked>)> = Vec::new();
     for w in watched {
         match watch_groups.iter_mut().find(|(c, _)| *c == w.core) {
@@ -136,7 +139,7 @@ pub async fn run(
         }
     }
 
-    if !has_global && cores.iter().all(|&c| c == ctx.core) {
+    if !has_global && !has_pubsub && cores.iter().all(|&c| c == ctx.core) {
         // Everything is here: one synchronous step after the gate opens is atomic.
         ctx.gate.opened().await;
         let unchanged = watch_groups
@@ -199,6 +202,9 @@ pub async fn run(
                 ctx.stats.record(q.id, out.buf.get(start) == Some(&b'-'));
                 txn = Txn::begin(ctx, cores.clone()).await;
             }
+            Exec::PubSub(which) => {
+                txn = pubsub_cmd(ctx, sess, txn, &cores, which, q, out).await;
+            }
             _ => run_connection_cmd(ctx, sess, q, out),
         }
     }
@@ -259,6 +265,36 @@ async fn keyspace_global(
     }
     ctx.stats.record(q.id, out.buf.get(start) == Some(&b'-'));
     true
+}
+
+/// A queued Pub/Sub command. PUBLISH, SPUBLISH and PUBSUB reach the other cores over the data
+/// links, so the gates are released around them as for the fan-out server-wide commands.
+/// SSUBSCRIBE is refused, as redis-server refuses it to a client in a transaction.
+async fn pubsub_cmd(
+    ctx: &Rc<CoreCtx>,
+    sess: &mut Session,
+    mut txn: Txn,
+    cores: &[usize],
+    which: PubSubCmd,
+    q: &Queued,
+    out: &mut Reply,
+) -> Txn {
+    let start = out.len();
+    match which {
+        PubSubCmd::SSubscribe => out.error_bytes(
+            &CmdError::other("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client").bytes(),
+        ),
+        PubSubCmd::Publish | PubSubCmd::SPublish | PubSubCmd::PubSub => {
+            txn.end().await;
+            subscriber::exec(ctx, sess, which, q.cmd, q.args.args(), false, out).await;
+            txn = Txn::begin(ctx, cores.to_vec()).await;
+        }
+        _ => {
+            subscriber::exec(ctx, sess, which, q.cmd, q.args.args(), false, out).await;
+        }
+    }
+    ctx.stats.record(q.id, out.buf.get(start) == Some(&b'-'));
+    txn
 }
 
 /// A queued connection command (PING, ECHO, HELLO, UNWATCH, ...), run in place.

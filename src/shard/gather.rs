@@ -1,5 +1,5 @@
-//! Multi-key collection commands (SINTER, SUNIONSTORE, SMOVE, LMOVE, LMPOP, ...) whose keys
-//! live on several data cores (standalone mode).
+//! Multi-key commands (SINTER, SUNIONSTORE, SMOVE, LMOVE, LMPOP, ZUNIONSTORE, ZMPOP, BITOP,
+//! PFMERGE, ...) whose keys live on several data cores (standalone mode).
 //!
 //! Runs on the core of the connection that received the command. Under one cross-core
 //! transaction ([`Txn`]) it copies the entries of every key into this core's scratch keyspace
@@ -89,10 +89,13 @@ pub async fn run_in(
         }
         let start = out.buf.len();
         let ran = catch_unwind(AssertUnwindSafe(|| handler(scratch, args, out)));
-        let after: Option<Vec<Snapshot>> = ran.is_ok().then(|| {
-            keys.iter()
+        let after: Option<(Vec<Snapshot>, Option<Vec<u8>>)> = ran.is_ok().then(|| {
+            let entries = keys
+                .iter()
                 .map(|key| scratch.peek(key).map(|e| (e.value.clone(), e.expire_at())))
-                .collect()
+                .collect();
+            let forced = cmd::txn::forced_change(cmd, args, &out.buf[start..]);
+            (entries, forced.map(<[u8]>::to_vec))
         });
         if after.is_none() {
             out.buf.truncate(start);
@@ -103,9 +106,15 @@ pub async fn run_in(
         }
         after
     });
-    if let Some(after) = after {
+    if let Some((after, forced)) = after {
         for (((key, &core), old), new) in keys.into_iter().zip(&cores).zip(before).zip(after) {
             if new == old {
+                // A write redis-server counts as a change even though the value is the same:
+                // only WATCH sees it.
+                if forced.as_ref() == Some(&key) {
+                    txn.run(core, move |c| c.keyspace().watches.touch(&key))
+                        .await;
+                }
                 continue;
             }
             txn.run(core, move |c| {

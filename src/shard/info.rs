@@ -37,6 +37,7 @@ struct CoreFigures {
     output_bytes: u64,
     per_command: Vec<(u64, u64)>,
     ops_per_sec: f64,
+    pubsub: super::pubsub::Names,
 }
 
 pub async fn info(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
@@ -68,6 +69,7 @@ pub async fn info(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
                 output_bytes: c.stats.net_output_bytes.get(),
                 per_command: c.stats.per_command.borrow().clone(),
                 ops_per_sec: c.stats.ops_per_sec(),
+                pubsub: c.pubsub.borrow().names(),
             }
         })
         .await;
@@ -213,6 +215,12 @@ fn stats(ctx: &CoreCtx, figures: &[CoreFigures], s: &mut String) -> &'static str
         sum(|f| f.output_bytes),
         ctx.shared.rejected_connections.load(Ordering::Relaxed),
         sum(|f| f.expired),
+    );
+    let [channels, patterns, shard] =
+        super::pubsub::Names::distinct(figures.iter().map(|f| &f.pubsub));
+    let _ = write!(
+        s,
+        "pubsub_channels:{channels}\r\npubsub_patterns:{patterns}\r\npubsubshard_channels:{shard}\r\n"
     );
     "Stats"
 }

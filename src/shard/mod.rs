@@ -15,6 +15,7 @@ pub mod info;
 pub mod mesh;
 pub mod options;
 pub mod outbox;
+pub mod pubsub;
 pub mod runtime;
 pub mod spread;
 pub mod task;

@@ -10,7 +10,7 @@ use crate::config::Config;
 pub struct RunOptions {
     pub port: u16,
     pub bind: Vec<String>,
-    /// Data cores to run; 0 = one per available CPU.
+    /// Data cores to run; 0 = one per available CPU but one (see `runtime::layout`).
     pub cores: usize,
     /// Internal shards; 0 = one per data core.
     pub shards: usize,
@@ -23,6 +23,8 @@ pub struct RunOptions {
     pub tcp_backlog: u32,
     pub dir: PathBuf,
     pub cluster_enabled: bool,
+    /// `client-output-buffer-limit` for Pub/Sub connections.
+    pub pubsub_limit: super::pubsub::BufferLimit,
 }
 
 impl RunOptions {
@@ -42,6 +44,7 @@ impl RunOptions {
             tcp_backlog: config.tcp_backlog(),
             dir: config.dir(),
             cluster_enabled: config.cluster_enabled(),
+            pubsub_limit: super::pubsub::BufferLimit::from_config(config),
         }
     }
 }
@@ -62,6 +65,7 @@ impl Default for RunOptions {
             tcp_backlog: 511,
             dir: PathBuf::from("."),
             cluster_enabled: false,
+            pubsub_limit: super::pubsub::BufferLimit::from_config(&Config::defaults()),
         }
     }
 }

@@ -21,8 +21,11 @@ const MEMLOCK_PER_CORE: u64 = 512 * 1024;
 /// Data-core and shard counts chosen for `opts` on this machine.
 pub fn layout(opts: &RunOptions) -> (usize, usize) {
     let cpus = available_cpus();
+    // One CPU is left to the control core, the kernel's network work and whatever else runs
+    // on the host: a data core that shares its CPU loses more to preemption and cross-core
+    // hops than it adds (tuning/FINDINGS.md, section 2).
     let mut ncores = if opts.cores == 0 {
-        cpus.len().max(1)
+        cpus.len().saturating_sub(1).max(1)
     } else {
         opts.cores
     };

@@ -5,6 +5,7 @@
 
 pub mod dense;
 pub mod hash;
+pub mod hll;
 pub mod key;
 pub mod keyspace;
 pub mod limits;
@@ -12,6 +13,7 @@ pub mod list;
 pub mod set;
 pub mod value;
 pub mod watch;
+pub mod zset;
 
 pub use keyspace::{Entry, ExpireAt, Keyspace};
 pub use value::{Kind, Value};

@@ -3,11 +3,13 @@
 //! Strings keep redis-server's three encodings observable through `OBJECT ENCODING`: `int`
 //! (a value that round-trips as a 64-bit integer), `embstr` (short, never modified in place)
 //! and `raw` (long, or modified by APPEND/SETRANGE). Hashes, sets and lists live behind a
-//! box (so every key's record stays small) in their own modules: [`Hash`], [`Set`], [`List`].
+//! box (so every key's record stays small) in their own modules: [`Hash`], [`Set`], [`List`],
+//! [`ZSet`].
 
 use super::hash::Hash;
 use super::list::List;
 use super::set::Set;
+use super::zset::ZSet;
 use crate::protocol::number::parse_i64;
 
 /// Longest string redis-server stores as `embstr`.
@@ -28,6 +30,8 @@ pub enum Value {
     Hash(Box<Hash>),
     Set(Box<Set>),
     List(Box<List>),
+    /// A sorted set.
+    ZSet(Box<ZSet>),
 }
 
 /// The `TYPE` of a value.
@@ -37,6 +41,7 @@ pub enum Kind {
     Hash,
     Set,
     List,
+    ZSet,
 }
 
 impl Kind {
@@ -46,6 +51,7 @@ impl Kind {
             Kind::Hash => "hash",
             Kind::Set => "set",
             Kind::List => "list",
+            Kind::ZSet => "zset",
         }
     }
 }
@@ -75,6 +81,7 @@ impl Value {
             Value::Hash(_) => Kind::Hash,
             Value::Set(_) => Kind::Set,
             Value::List(_) => Kind::List,
+            Value::ZSet(_) => Kind::ZSet,
         }
     }
 
@@ -87,6 +94,7 @@ impl Value {
             Value::Hash(h) => h.encoding(),
             Value::Set(s) => s.encoding(),
             Value::List(l) => l.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 
@@ -99,6 +107,7 @@ impl Value {
             Value::Hash(h) => h.heap_size(),
             Value::Set(s) => s.heap_size(),
             Value::List(l) => l.heap_size(),
+            Value::ZSet(z) => z.heap_size(),
         }
     }
 }
@@ -129,7 +138,7 @@ impl Value {
             }
             Value::Str(s) => Some(StrBytes::Borrowed(s)),
             Value::Raw(v) => Some(StrBytes::Borrowed(v)),
-            Value::Hash(_) | Value::Set(_) | Value::List(_) => None,
+            Value::Hash(_) | Value::Set(_) | Value::List(_) | Value::ZSet(_) => None,
         }
     }
 
@@ -140,7 +149,7 @@ impl Value {
             Value::Int(_) | Value::IntObject(_) | Value::Str(_) => {
                 self.str_bytes()?.as_slice().to_vec()
             }
-            Value::Hash(_) | Value::Set(_) | Value::List(_) => return None,
+            Value::Hash(_) | Value::Set(_) | Value::List(_) | Value::ZSet(_) => return None,
         };
         *self = Value::Raw(bytes);
         match self {

@@ -580,3 +580,6 @@ fn differential_streams_in_cluster_mode() {
     run_on(&pair, 2);
     run_on(&pair, 3);
 }
+
+#[path = "pubsub_cluster.rs"]
+mod pubsub_cluster;

@@ -9,6 +9,8 @@
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::gen::{stream, Compare, Step, KEYS};
+use super::gen_bits::HKEYS;
+use super::gen_zset::ZKEYS;
 use super::harness::{DiffConn, Pair};
 use super::resp::{decode, encode, escape, escape_args, Conn, Value};
 
@@ -98,7 +100,7 @@ impl Tally {
 /// Deletes every key a stream can touch and switches both connections to `proto`. One key
 /// per command, so that it also works in cluster mode (the keys hash to different slots).
 fn reset(conns: &mut DiffConn, proto: u8) {
-    for key in KEYS {
+    for key in KEYS.iter().chain(ZKEYS).chain(HKEYS) {
         conns.both(&[b"DEL", key]);
     }
     if proto == 3 {
@@ -197,6 +199,21 @@ fn compare_replies(compare: Compare, got: &[u8], want: &[u8]) -> Result<(), Stri
             true => Ok(()),
             false => Err("replies differ in shape".into()),
         },
+        Compare::ScanPairs => {
+            let pairs = |v: Value| -> Option<(Vec<u8>, Vec<String>)> {
+                let [cursor, batch] = v.items()? else {
+                    return None;
+                };
+                let mut p: Vec<String> =
+                    batch.items()?.chunks(2).map(|c| format!("{c:?}")).collect();
+                p.sort();
+                Some((cursor.bytes()?.to_vec(), p))
+            };
+            match (pairs(value(got)?), pairs(value(want)?)) {
+                (Some(a), Some(b)) if a == b => Ok(()),
+                _ => Err("scan pairs differ".into()),
+            }
+        }
     }
 }
 
@@ -214,13 +231,23 @@ fn sorted(v: Value) -> Value {
     }
 }
 
-/// What a random reply must agree on: its type, and its size when it is an aggregate.
+/// What a random reply must agree on: its types and aggregate sizes, recursively, without
+/// payloads (bulk strings, doubles); errors and integers are kept whole.
 fn shape(v: &Value) -> String {
+    let all = |items: &[Value]| items.iter().map(shape).collect::<Vec<String>>().join(",");
     match v {
-        Value::Array(Some(items)) => format!("array of {}", items.len()),
-        Value::Set(items) => format!("set of {}", items.len()),
-        Value::Map(items) => format!("map of {}", items.len()),
+        Value::Error(e) => format!("error {}", escape(e)),
+        Value::Array(Some(items)) => format!("array [{}]", all(items)),
+        Value::Set(items) => format!("set [{}]", all(items)),
+        Value::Map(pairs) => {
+            let inner: Vec<String> = pairs
+                .iter()
+                .map(|(k, v)| format!("{}:{}", shape(k), shape(v)))
+                .collect();
+            format!("map [{}]", inner.join(","))
+        }
         Value::Bulk(Some(_)) => "bulk".into(),
+        Value::Double(_) => "double".into(),
         other => format!("{other:?}"),
     }
 }

@@ -57,9 +57,12 @@ pub enum Compare {
     /// Equal once every array and set, nested ones included, is sorted (members of sets that
     /// may be hashtable-encoded, whose order differs from redis-server's).
     Members,
-    /// Random replies: the same type, the same number of elements for aggregates, and
-    /// byte-identical errors and integers.
+    /// Random replies (SRANDMEMBER, ZRANDMEMBER, ...): the same types and aggregate sizes,
+    /// recursively, with byte-identical errors and integers.
     Shape,
+    /// `[cursor, [field, value, ...]]` with equal cursors and equal pairs in any order
+    /// (ZSCAN, whose element order follows each server's own table).
+    ScanPairs,
 }
 
 /// One step of a stream.
@@ -252,7 +255,7 @@ fn step(rng: &mut Rng, t: &Times) -> Step {
         return Step::Command(args, compare);
     }
     let k = key(rng);
-    let (name, mut args, compare): (&str, Vec<Vec<u8>>, Compare) = match rng.below(52) {
+    let (name, mut args, compare): (&str, Vec<Vec<u8>>, Compare) = match rng.below(86) {
         0..=3 => ("GET", vec![k], Compare::Exact),
         4..=8 => ("SET", set_args(rng, t, k), Compare::Exact),
         9 => ("SETNX", vec![k, value(rng)], Compare::Exact),
@@ -386,6 +389,9 @@ fn step(rng: &mut Rng, t: &Times) -> Step {
             let name = *rng.pick(&["FOOBAR", "GETT", "SET_", "\x00"]);
             (name, vec![k, value(rng)], Compare::Exact)
         }
+        52..=69 => super::gen_zset::step(rng),
+        70..=79 => super::gen_bits::step(rng),
+        80..=85 => super::gen_bits::hll_step(rng),
         _ => ("GET", vec![k], Compare::Exact),
     };
     // Occasionally break the arity on purpose.

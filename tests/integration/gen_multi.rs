@@ -5,9 +5,13 @@
 //!
 //! One connection is enough: its own writes between WATCH and EXEC invalidate the watch as
 //! another client's would. Queued commands come from the other generators, restricted to the
-//! ones compared byte for byte, since EXEC's reply is compared as a whole.
+//! ones compared byte for byte, since EXEC's reply is compared as a whole (the string, keyspace,
+//! collection, sorted set, bitmap and HyperLogLog generators). Watched keys are drawn from all
+//! their key sets.
 
 use super::gen::{Compare, Rng, Step, KEYS};
+use super::gen_bits::HKEYS;
+use super::gen_zset::ZKEYS;
 
 fn cmd(words: &[&str]) -> Step {
     Step::Command(
@@ -21,14 +25,22 @@ fn line(mut args: Vec<Vec<u8>>, name: &str) -> Step {
     Step::Command(args, Compare::Exact)
 }
 
+/// A key to watch: mostly the string and collection keys, sometimes a sorted set or
+/// HyperLogLog key.
+fn watch_key(rng: &mut Rng) -> Vec<u8> {
+    match rng.below(6) {
+        0 => rng.pick(ZKEYS).to_vec(),
+        1 => rng.pick(HKEYS).to_vec(),
+        _ => rng.pick(KEYS).to_vec(),
+    }
+}
+
 /// One transaction block; `exact` yields a command (name first) whose reply is compared byte
 /// for byte.
 pub fn block(rng: &mut Rng, mut exact: impl FnMut(&mut Rng) -> Vec<Vec<u8>>) -> Vec<Step> {
     let mut steps = Vec::new();
     if rng.chance(60) {
-        let watched: Vec<Vec<u8>> = (0..1 + rng.below(3))
-            .map(|_| rng.pick(KEYS).to_vec())
-            .collect();
+        let watched: Vec<Vec<u8>> = (0..1 + rng.below(3)).map(|_| watch_key(rng)).collect();
         steps.push(line(watched, "WATCH"));
         for _ in 0..rng.below(3) {
             steps.push(Step::Command(exact(rng), Compare::Exact));
@@ -46,7 +58,7 @@ pub fn block(rng: &mut Rng, mut exact: impl FnMut(&mut Rng) -> Vec<Vec<u8>>) -> 
     for _ in 0..rng.below(6) {
         let step = match rng.below(40) {
             0 => cmd(&["MULTI"]),
-            1 => line(vec![rng.pick(KEYS).to_vec()], "WATCH"),
+            1 => line(vec![watch_key(rng)], "WATCH"),
             2 => cmd(&["UNWATCH"]),
             3 => cmd(&["PING"]),
             _ => Step::Command(exact(rng), Compare::Exact),

@@ -1,6 +1,7 @@
 //! Transactions: MULTI/EXEC/DISCARD/WATCH/UNWATCH against the oracle, WATCH invalidation from
 //! other connections (writes, DEL, RENAME, FLUSHALL, expiry, other transactions), and
-//! cross-core EXEC atomicity under concurrent readers; cluster-mode routing of EXEC and WATCH.
+//! cross-core EXEC atomicity under concurrent readers; cluster-mode routing of EXEC and WATCH;
+//! WATCH against sorted set, bitmap and HyperLogLog writes; Pub/Sub commands inside MULTI.
 //!
 //! The servers run two data cores (`--cores 2 --shards 2`) and the keys of each check are
 //! spread over both, so EXEC and WATCH take their cross-core paths.
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use super::harness::{subject_is_redis, DiffConn, Pair, Server};
 use super::hash::hello3;
-use super::resp::escape;
+use super::resp::{encode, escape};
 use super::set::keys_on_alternating_cores;
 
 const TWO_CORES: &[&str] = &["--cores", "2", "--shards", "2"];
@@ -205,6 +206,107 @@ fn watch_is_invalidated_by_other_connections_as_in_redis() {
             watch_case(&pair, key, &setup_all, &other_steps);
         }
     }
+}
+
+/// The families merged after transactions: sorted set, bitmap and HyperLogLog writes (and
+/// PFCOUNT refreshing its cached cardinality) from another connection break a WATCH exactly
+/// when redis-server's do, on the single-core path and through the cross-core gather.
+#[test]
+fn watch_sees_sorted_set_bitmap_and_hll_writes() {
+    let pair = Pair::start(TWO_CORES);
+    let k = keys_on_alternating_cores("wz:", 4);
+    for key in [&k[0], &k[1]] {
+        let other = if key == &k[0] { &k[3] } else { &k[2] };
+        let f = |parts: &[&str]| -> Vec<String> {
+            parts
+                .iter()
+                .map(|p| p.replace("KEY", key).replace("OTHER", other))
+                .collect()
+        };
+        let cases: Vec<(Vec<String>, Vec<String>)> = vec![
+            (f(&["ZADD KEY 1 a"]), f(&["ZADD KEY 2 a"])),
+            (f(&["ZADD KEY 1 a"]), f(&["ZADD KEY 1 a"])),
+            (f(&["ZADD KEY 1 a"]), f(&["ZINCRBY KEY 0 a", "ZREM KEY b"])),
+            (f(&["ZADD KEY 1 a"]), f(&["ZPOPMIN KEY"])),
+            (f(&[]), f(&["ZADD KEY 1 a"])),
+            (
+                f(&["ZADD KEY 1 a", "ZADD OTHER 1 a"]),
+                f(&["ZUNIONSTORE KEY 1 OTHER"]),
+            ),
+            (
+                f(&["ZADD KEY 1 a", "ZADD OTHER 1 a"]),
+                f(&["ZRANGESTORE KEY OTHER 0 -1"]),
+            ),
+            (f(&[]), f(&["SETBIT KEY 3 1"])),
+            (f(&["SETBIT KEY 3 1"]), f(&["SETBIT KEY 3 1"])),
+            (f(&["SETBIT KEY 3 1"]), f(&["SETBIT KEY 4 1"])),
+            (f(&["SET KEY 1"]), f(&["SETBIT KEY 2 1"])),
+            (f(&["SET KEY a"]), f(&["BITFIELD KEY SET u8 0 97"])),
+            (f(&["SET KEY a"]), f(&["BITFIELD KEY INCRBY u8 0 1"])),
+            (
+                f(&["SET KEY a", "SET OTHER a"]),
+                f(&["BITOP AND KEY OTHER"]),
+            ),
+            (f(&["PFADD KEY a"]), f(&["PFADD KEY a"])),
+            (f(&["PFADD KEY a"]), f(&["PFADD KEY b"])),
+            (f(&["PFADD KEY a"]), f(&["PFCOUNT KEY"])),
+            (f(&["PFADD KEY a", "PFCOUNT KEY"]), f(&["PFCOUNT KEY"])),
+            (
+                f(&["PFADD KEY a", "PFADD OTHER a"]),
+                f(&["PFMERGE KEY OTHER"]),
+            ),
+            (f(&["SET KEY a"]), f(&["PUBLISH KEY x"])),
+        ];
+        for (setup, other_steps) in cases {
+            let mut setup_all = vec!["FLUSHALL".to_string()];
+            setup_all.extend(setup);
+            watch_case(&pair, key, &setup_all, &other_steps);
+        }
+    }
+}
+
+/// Pub/Sub commands queued in MULTI run at EXEC as in redis-server: SUBSCRIBE enters
+/// subscribed mode (its replies and the transaction's own messages inside EXEC's reply),
+/// PUBLISH reaches other connections, SSUBSCRIBE is refused, in RESP2 and RESP3.
+#[test]
+fn pubsub_commands_inside_multi_match_oracle() {
+    let pair = Pair::start(TWO_CORES);
+    let k = keys_on_alternating_cores("ps:", 2);
+    let mut listener = pair.conns();
+    listener.check_all(&["SUBSCRIBE news"]);
+    let mut c = pair.conns();
+    c.check_all(&[
+        "MULTI",
+        &format!("SET {} 1", k[0]),
+        "PUBLISH news first",
+        "PUBSUB NUMSUB news",
+        &format!("INCR {}", k[1]),
+        "SSUBSCRIBE shard",
+        "SPUBLISH shard x",
+        "EXEC",
+        "PUBLISH news second",
+    ]);
+    listener.check_raw(b"", 2);
+    // SUBSCRIBE a b in EXEC: EXEC's array counts commands, each channel adds a reply.
+    let queue = b"*1\r\n$5\r\nMULTI\r\n*3\r\n$9\r\nSUBSCRIBE\r\n$1\r\na\r\n$1\r\nb\r\n\
+        *3\r\n$7\r\nPUBLISH\r\n$1\r\na\r\n$2\r\nhi\r\n";
+    c.check_raw(queue, 3);
+    // *2 [subscribe a] [subscribe b], then the message, then PUBLISH's count.
+    c.check_raw(b"*1\r\n$4\r\nEXEC\r\n", 3);
+    c.check_all(&["PING", &format!("GET {}", k[0])]);
+    c.check_raw(&encode(&[b"UNSUBSCRIBE", b"a", b"b"]), 2);
+    c.check_all(&["MULTI", "DISCARD"]);
+    let mut r3 = pair.conns();
+    hello3(&mut r3);
+    r3.check_all(&[
+        "MULTI",
+        "SUBSCRIBE a",
+        "PUBLISH a hi",
+        &format!("GET {}", k[1]),
+    ]);
+    // *3 holding the subscribe push, the message push and :1; then the GET's reply.
+    r3.check_raw(b"*1\r\n$4\r\nEXEC\r\n", 2);
+    r3.check_all(&[&format!("GET {}", k[1]), "UNSUBSCRIBE a", "PING"]);
 }
 
 /// Waits until `key` is past its expiry time on both servers (PTTL reports -2 without a TTL

@@ -24,9 +24,10 @@ impl KeysError {
     }
 }
 
-/// Whether the command declares any key (GETKEYS refuses commands that do not).
+/// Whether the command declares any key (GETKEYS refuses commands that do not). Specs flagged
+/// `not_key` (shard channels) do not count, as in redis-server, though routing uses them.
 pub fn has_keys(meta: &CommandMeta) -> bool {
-    !meta.key_specs.is_empty()
+    meta.key_specs.iter().any(|s| !s.flags.contains(&"not_key"))
 }
 
 /// The argument indexes of the keys in `args` (`args[0]` is the command name; for a

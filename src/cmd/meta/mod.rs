@@ -21,24 +21,31 @@
 //! key specs are reproduced as redis-server reports them, since `COMMAND INFO` prints them.
 
 mod args;
+mod bitmap;
 mod cluster;
 mod command;
 mod connection;
 mod hash;
+mod hll;
 mod keys;
 mod keyspace;
 mod list;
+mod pubsub;
 mod server;
 mod set;
 mod string;
 mod table;
 mod transaction;
+mod zset;
 
 #[cfg(test)]
 mod tests;
 
 #[cfg(test)]
 mod cluster_tests;
+
+#[cfg(test)]
+mod pubsub_tests;
 
 #[cfg(test)]
 mod transaction_tests;

@@ -4,11 +4,12 @@
 //! length; it never allocates.
 
 use super::{
-    cluster, connection, hash, keyspace, list, server, set, string, transaction, CommandMeta,
+    bitmap, cluster, connection, hash, hll, keyspace, list, pubsub, server, set, string,
+    transaction, zset, CommandMeta,
 };
 
 /// Every top-level command, in family order.
-pub static ALL: [CommandMeta; 119] = [
+pub static ALL: [CommandMeta; 170] = [
     connection::PING,
     connection::ECHO,
     connection::HELLO,
@@ -123,6 +124,57 @@ pub static ALL: [CommandMeta; 119] = [
     list::LMPOP,
     cluster::ASKING,
     cluster::CLUSTER,
+    zset::ZADD,
+    zset::ZINCRBY,
+    zset::ZREM,
+    zset::ZCARD,
+    zset::ZSCORE,
+    zset::ZMSCORE,
+    zset::ZRANK,
+    zset::ZREVRANK,
+    zset::ZCOUNT,
+    zset::ZLEXCOUNT,
+    zset::ZRANGE,
+    zset::ZRANGESTORE,
+    zset::ZRANGEBYSCORE,
+    zset::ZREVRANGEBYSCORE,
+    zset::ZRANGEBYLEX,
+    zset::ZREVRANGEBYLEX,
+    zset::ZREVRANGE,
+    zset::ZREMRANGEBYRANK,
+    zset::ZREMRANGEBYSCORE,
+    zset::ZREMRANGEBYLEX,
+    zset::ZPOPMIN,
+    zset::ZPOPMAX,
+    zset::ZMPOP,
+    zset::ZRANDMEMBER,
+    zset::ZSCAN,
+    zset::ZUNION,
+    zset::ZINTER,
+    zset::ZDIFF,
+    zset::ZINTERCARD,
+    zset::ZUNIONSTORE,
+    zset::ZINTERSTORE,
+    zset::ZDIFFSTORE,
+    bitmap::SETBIT,
+    bitmap::GETBIT,
+    bitmap::BITCOUNT,
+    bitmap::BITPOS,
+    bitmap::BITOP,
+    bitmap::BITFIELD,
+    bitmap::BITFIELD_RO,
+    hll::PFADD,
+    hll::PFCOUNT,
+    hll::PFMERGE,
+    pubsub::SUBSCRIBE,
+    pubsub::UNSUBSCRIBE,
+    pubsub::PSUBSCRIBE,
+    pubsub::PUNSUBSCRIBE,
+    pubsub::PUBLISH,
+    pubsub::PUBSUB,
+    pubsub::SSUBSCRIBE,
+    pubsub::SUNSUBSCRIBE,
+    pubsub::SPUBLISH,
     transaction::MULTI,
     transaction::EXEC,
     transaction::DISCARD,
@@ -130,17 +182,26 @@ pub static ALL: [CommandMeta; 119] = [
     transaction::UNWATCH,
 ];
 
+/// Position in [`ALL`] of the first Pub/Sub entry (they follow in [`pubsub_index_of`]'s order).
+const PUBSUB_FIRST: usize = 156;
+
 /// Where the transaction commands start in [`ALL`].
-const TRANSACTION_BASE: usize = 114;
+const TRANSACTION_BASE: usize = 165;
 
 /// Length of the longest command name.
-pub const MAX_NAME_LEN: usize = 12;
+pub const MAX_NAME_LEN: usize = 16;
 
 /// Position in [`ALL`] of the command named `lower` (already lower-cased): a switch on the
 /// length, then on the bytes.
 pub fn index_of(lower: &[u8]) -> Option<usize> {
     if let Some(index) = collection_index_of(lower) {
         return Some(index);
+    }
+    if let Some(index) = typed_index_of(lower) {
+        return Some(index);
+    }
+    if let Some(index) = pubsub_index_of(lower) {
+        return Some(PUBSUB_FIRST + index);
     }
     if let Some(index) = transaction::index_of(lower) {
         return Some(TRANSACTION_BASE + index);
@@ -322,6 +383,109 @@ fn collection_index_of(lower: &[u8]) -> Option<usize> {
             b"hincrbyfloat" => 75,
             _ => return None,
         },
+        _ => return None,
+    };
+    Some(index)
+}
+
+/// [`index_of`] for the sorted set, bitmap and HyperLogLog commands.
+fn typed_index_of(lower: &[u8]) -> Option<usize> {
+    let index = match lower.len() {
+        4 => match lower {
+            b"zadd" => 114,
+            b"zrem" => 116,
+            _ => return None,
+        },
+        5 => match lower {
+            b"zcard" => 117,
+            b"zrank" => 120,
+            b"zmpop" => 136,
+            b"zscan" => 138,
+            b"zdiff" => 141,
+            b"bitop" => 150,
+            b"pfadd" => 153,
+            _ => return None,
+        },
+        6 => match lower {
+            b"zscore" => 118,
+            b"zcount" => 122,
+            b"zrange" => 124,
+            b"zunion" => 139,
+            b"zinter" => 140,
+            b"setbit" => 146,
+            b"getbit" => 147,
+            b"bitpos" => 149,
+            _ => return None,
+        },
+        7 => match lower {
+            b"zincrby" => 115,
+            b"zmscore" => 119,
+            b"zpopmin" => 134,
+            b"zpopmax" => 135,
+            b"pfcount" => 154,
+            b"pfmerge" => 155,
+            _ => return None,
+        },
+        8 => match lower {
+            b"zrevrank" => 121,
+            b"bitcount" => 148,
+            b"bitfield" => 151,
+            _ => return None,
+        },
+        9 => match lower {
+            b"zlexcount" => 123,
+            b"zrevrange" => 130,
+            _ => return None,
+        },
+        10 => match lower {
+            b"zintercard" => 142,
+            b"zdiffstore" => 145,
+            _ => return None,
+        },
+        11 => match lower {
+            b"zrangestore" => 125,
+            b"zrangebylex" => 128,
+            b"zrandmember" => 137,
+            b"zunionstore" => 143,
+            b"zinterstore" => 144,
+            b"bitfield_ro" => 152,
+            _ => return None,
+        },
+        13 => match lower {
+            b"zrangebyscore" => 126,
+            _ => return None,
+        },
+        14 => match lower {
+            b"zrevrangebylex" => 129,
+            b"zremrangebylex" => 133,
+            _ => return None,
+        },
+        15 => match lower {
+            b"zremrangebyrank" => 131,
+            _ => return None,
+        },
+        16 => match lower {
+            b"zrevrangebyscore" => 127,
+            b"zremrangebyscore" => 132,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(index)
+}
+
+/// The Pub/Sub commands' offsets from [`PUBSUB_FIRST`].
+fn pubsub_index_of(lower: &[u8]) -> Option<usize> {
+    let index = match lower {
+        b"subscribe" => 0,
+        b"unsubscribe" => 1,
+        b"psubscribe" => 2,
+        b"punsubscribe" => 3,
+        b"publish" => 4,
+        b"pubsub" => 5,
+        b"ssubscribe" => 6,
+        b"sunsubscribe" => 7,
+        b"spublish" => 8,
         _ => return None,
     };
     Some(index)

@@ -3,14 +3,18 @@
 //! Pure data. An [`Arg`] is built with `const fn` steps so that each tree reads in one
 //! expression: `Arg::new("condition", "oneof").flags(&["optional"]).args(&[...])`.
 
+pub mod bitmap;
 pub mod cluster;
 pub mod connection;
 pub mod hash;
+pub mod hll;
 pub mod keyspace;
 pub mod list;
+pub mod pubsub;
 pub mod server;
 pub mod set;
 pub mod string;
+pub mod zset;
 
 /// One argument of a command, possibly a group (`oneof` / `block`) of further arguments.
 #[derive(Debug, Clone, Copy)]
