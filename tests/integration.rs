@@ -21,6 +21,9 @@
 //!   crate and across two data cores).
 //! - `pubsub`: subscribe sequences and random streams against the oracle, delivery across
 //!   data cores, RESP3 pushes, the `redis` crate's PubSub, the output buffer limit.
+//! - `gen_multi`: MULTI/EXEC blocks for the differential streams.
+//! - `multi`: MULTI/EXEC/WATCH against the oracle, WATCH invalidation from other connections,
+//!   cross-core EXEC atomicity.
 //! - `protocol`: malformed input, inline commands, pipelining, partial writes, RESP3.
 //! - `auth`: `--requirepass`, NOAUTH/WRONGPASS, unauthenticated framing limits.
 //! - `atomicity`: cross-core MSET/RENAME are never observed half-applied.
@@ -43,12 +46,14 @@ mod integration {
     pub mod gen;
     pub mod gen_bits;
     pub mod gen_collections;
+    pub mod gen_multi;
     pub mod gen_zset;
     pub mod harness;
     pub mod hash;
     pub mod hll;
     pub mod keyspace;
     pub mod list;
+    pub mod multi;
     pub mod protocol;
     pub mod pubsub;
     pub mod redis_cli;

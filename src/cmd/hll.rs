@@ -128,6 +128,9 @@ fn pfcount(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         None => match hll::count(bytes) {
             Ok(card) => {
                 hll::set_cache(bytes, card);
+                // Refreshing the cached cardinality is a change of the key to WATCH, as in
+                // redis-server.
+                ks.watches.touch(args.get(1));
                 card
             }
             Err(e) => return reply_error(reply, &hll_error(e)),

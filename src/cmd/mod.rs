@@ -18,6 +18,7 @@ pub mod pubsub;
 pub mod server;
 pub mod set;
 pub mod string;
+pub mod txn;
 pub mod zset;
 
 use std::sync::OnceLock;
@@ -105,6 +106,8 @@ pub enum Exec {
     Session(SessionCmd),
     Global(GlobalCmd),
     PubSub(PubSubCmd),
+    /// MULTI, EXEC, DISCARD, WATCH, UNWATCH (`net::multi`).
+    Txn(txn::TxnCmd),
 }
 
 /// Which arguments are keys, as redis-server's first/last/step triple.
@@ -224,7 +227,7 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 10] {
+fn families() -> [&'static [Command]; 11] {
     [
         string::COMMANDS,
         keys::COMMANDS,
@@ -236,6 +239,7 @@ fn families() -> [&'static [Command]; 10] {
         bitmap::COMMANDS,
         hll::COMMANDS,
         pubsub::COMMANDS,
+        txn::COMMANDS,
     ]
 }
 

@@ -12,12 +12,14 @@ use std::rc::Rc;
 
 use std::net::TcpStream;
 
+use super::multi;
 use super::poller::{Poller, Registration};
 use super::session::{self, Flow, Session};
 use super::subscriber;
 use crate::clock;
 use crate::cluster::{self, view::Route};
 use crate::cmd::error::unknown_command;
+use crate::cmd::txn::TxnCmd;
 use crate::cmd::{self, Args, CmdError, Command, Exec, SessionCmd, Spread, NO_AUTH};
 use crate::protocol::{Limits, Parsed, Reply, RequestParser, Span};
 use crate::shard::clients::ClientHandle;
@@ -377,41 +379,60 @@ async fn dispatch(
 ) -> Flow {
     let Some((id, cmd)) = cmd::lookup(args.get(0)) else {
         sess.asking = false;
+        sess.txn.flag();
         let rest: Vec<&[u8]> = args.iter().skip(1).collect();
         return pending.reject(out, &unknown_command(args.get(0), &rest));
     };
     sess.handle.last_cmd.set(cmd.name);
     let asking = sess.asking && !matches!(cmd.exec, Exec::Session(SessionCmd::Asking));
-    sess.asking &= !asking;
+    // As in redis-server, ASKING before MULTI lasts until EXEC or DISCARD.
+    if !multi::keeps_asking(sess, cmd) {
+        sess.asking &= !asking;
+    }
     if !cmd.arity_ok(args.len()) {
-        return pending.reject(out, &CmdError::WrongArity(cmd.name.to_string()));
+        let err = multi::refused(sess, cmd, CmdError::WrongArity(cmd.name.to_string()));
+        return pending.reject(out, &err);
     }
     if !sess.authenticated && cmd.flags & NO_AUTH == 0 {
         return pending.reject(out, &CmdError::NoAuth);
     }
-    let restricted = subscriber::restricted(sess, cmd, &args);
-    if let (Some(err), false) = (&restricted, matches!(cmd.exec, Exec::Keyed(..))) {
-        return pending.reject(out, err);
+    // redis-server's order: cluster routing, then the RESP2 subscribed-mode restriction, then
+    // MULTI queueing; a refusal inside MULTI marks the transaction for EXECABORT.
+    let keyed = matches!(cmd.exec, Exec::Keyed(..) | Exec::Txn(TxnCmd::Watch));
+    if keyed && ctx.cluster.enabled() {
+        let q = cluster::command::query(cmd, asking, sess.readonly);
+        let redirect = match cluster::command::check_local(ctx, cmd, &args, q) {
+            Route::Here => None,
+            Route::Redirect(r) => Some(r),
+            Route::NeedsKeys(slot) => {
+                pending.flush(ctx, out).await;
+                cluster::command::check_unstable(ctx, slot, cmd, &args, q).await
+            }
+        };
+        if let Some(r) = redirect {
+            sess.txn.flag();
+            return pending.reject(out, &CmdError::other(r.text()));
+        }
+    }
+    if let Some(err) = subscriber::restricted(sess, cmd, &args) {
+        let err = multi::refused(sess, cmd, err);
+        return pending.reject(out, &err);
+    }
+    if sess.txn.in_multi() {
+        if matches!(cmd.exec, Exec::PubSub(_)) && ctx.cluster.enabled() {
+            // Shard channels are routed like keys when queued, as redis-server does.
+            if let Some(err) = subscriber::cluster_redirect(ctx, sess, cmd, &args, asking) {
+                sess.txn.flag();
+                return pending.reject(out, &err);
+            }
+        }
+        if multi::queue(sess, id, cmd, args, pending.sink(out)) {
+            pending.local_done();
+            return Flow::Continue;
+        }
     }
     match cmd.exec {
         Exec::Keyed(_, spread) => {
-            if ctx.cluster.enabled() {
-                let q = cluster::command::query(cmd, asking, sess.readonly);
-                let redirect = match cluster::command::check_local(ctx, cmd, &args, q) {
-                    Route::Here => None,
-                    Route::Redirect(r) => Some(r),
-                    Route::NeedsKeys(slot) => {
-                        pending.flush(ctx, out).await;
-                        cluster::command::check_unstable(ctx, slot, cmd, &args, q).await
-                    }
-                };
-                if let Some(r) = redirect {
-                    return pending.reject(out, &CmdError::other(r.text()));
-                }
-            }
-            if let Some(err) = restricted {
-                return pending.reject(out, &err);
-            }
             let mut target: Option<usize> = None;
             let mut spans_cores = false;
             cmd::for_each_key(cmd, args, |i| {
@@ -457,6 +478,13 @@ async fn dispatch(
             pending.flush(ctx, out).await;
             let start = out.len();
             let flow = global::exec(ctx, sess, which, args, out).await;
+            ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+            flow
+        }
+        Exec::Txn(which) => {
+            pending.flush(ctx, out).await;
+            let start = out.len();
+            let flow = multi::exec(ctx, sess, which, asking, args, out).await;
             ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
             flow
         }

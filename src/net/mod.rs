@@ -4,6 +4,7 @@
 
 pub mod conn;
 pub mod listener;
+pub mod multi;
 pub mod poller;
 pub mod session;
 pub mod subscriber;

@@ -30,6 +30,8 @@ pub struct Session {
     /// ASKING was the previous command (cluster mode).
     pub asking: bool,
     pub pubsub: super::subscriber::Subscriptions,
+    /// MULTI queue and watched keys.
+    pub txn: super::multi::TxnState,
 }
 
 impl Session {
@@ -40,6 +42,7 @@ impl Session {
             readonly: false,
             asking: false,
             pubsub: Default::default(),
+            txn: Default::default(),
         }
     }
 }
@@ -76,6 +79,7 @@ pub fn exec(
             sess.handle.no_touch.set(false);
             sess.readonly = false;
             sess.asking = false;
+            sess.txn.reset();
             sess.pubsub.reset(ctx);
             sess.authenticated = ctx.opts.borrow().requirepass.is_none();
             out.simple("RESET");

@@ -258,10 +258,10 @@ pub async fn exec(
     Flow::Continue
 }
 
-/// Cluster mode: the shard-channel commands go to the node serving the channel's slot. As in
-/// redis-server, a migrating or importing slot needs no key lookup (channels are not keys),
-/// and `cluster-allow-pubsubshard-when-down yes` serves them while the cluster is down.
-fn cluster_redirect(
+/// Cluster mode (callers check it is enabled): the shard-channel commands go to the node
+/// serving the channel's slot. As in redis-server, a migrating or importing slot needs no key
+/// lookup (channels are not keys), and `cluster-allow-pubsubshard-when-down yes` serves them while the cluster is down.
+pub fn cluster_redirect(
     ctx: &CoreCtx,
     sess: &Session,
     cmd: &Command,

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::clock;
-use crate::cmd::{Args, Command, Exec};
+use crate::cmd::{Args, Command, Exec, WRITE};
 use crate::config::Config;
 use crate::protocol::Reply;
 use crate::storage::limits::Limits;
@@ -194,7 +194,11 @@ impl CoreCtx {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let mut ks = self.keyspace();
             ks.no_touch = no_touch;
-            handler(&mut ks, args, reply);
+            if cmd.flags & WRITE != 0 && !ks.watches.is_empty() {
+                crate::cmd::txn::run_watched_write(&mut ks, cmd, handler, args, reply);
+            } else {
+                handler(&mut ks, args, reply);
+            }
         }));
         if outcome.is_err() {
             reply.buf.truncate(start);

@@ -38,6 +38,23 @@ pub async fn run(
     no_touch: bool,
     out: &mut Reply,
 ) {
+    let mut cores: Vec<usize> = Vec::new();
+    cmd::for_each_key(cmd, args, |i| cores.push(ctx.core_of_key(args.get(i))));
+    let txn = Txn::begin(ctx, cores).await;
+    run_in(ctx, &txn, cmd, args, no_touch, out).await;
+    txn.end().await;
+}
+
+/// [`run`] under a transaction that already holds the gates of every core owning a key of
+/// the command (EXEC runs its queued commands this way).
+pub async fn run_in(
+    ctx: &Rc<CoreCtx>,
+    txn: &Txn,
+    cmd: &'static Command,
+    args: Args<'_>,
+    no_touch: bool,
+    out: &mut Reply,
+) {
     let Exec::Keyed(handler, _) = cmd.exec else {
         unreachable!("only keyed commands are gathered");
     };
@@ -46,7 +63,6 @@ pub async fn run(
     keys.sort_unstable();
     keys.dedup();
     let cores: Vec<usize> = keys.iter().map(|k| ctx.core_of_key(k)).collect();
-    let txn = Txn::begin(ctx, cores.clone()).await;
 
     let mut before: Vec<Snapshot> = Vec::with_capacity(keys.len());
     for (key, &core) in keys.iter().zip(&cores) {
@@ -73,10 +89,13 @@ pub async fn run(
         }
         let start = out.buf.len();
         let ran = catch_unwind(AssertUnwindSafe(|| handler(scratch, args, out)));
-        let after: Option<Vec<Snapshot>> = ran.is_ok().then(|| {
-            keys.iter()
+        let after: Option<(Vec<Snapshot>, Option<Vec<u8>>)> = ran.is_ok().then(|| {
+            let entries = keys
+                .iter()
                 .map(|key| scratch.peek(key).map(|e| (e.value.clone(), e.expire_at())))
-                .collect()
+                .collect();
+            let forced = cmd::txn::forced_change(cmd, args, &out.buf[start..]);
+            (entries, forced.map(<[u8]>::to_vec))
         });
         if after.is_none() {
             out.buf.truncate(start);
@@ -87,9 +106,15 @@ pub async fn run(
         }
         after
     });
-    if let Some(after) = after {
+    if let Some((after, forced)) = after {
         for (((key, &core), old), new) in keys.into_iter().zip(&cores).zip(before).zip(after) {
             if new == old {
+                // A write redis-server counts as a change even though the value is the same:
+                // only WATCH sees it.
+                if forced.as_ref() == Some(&key) {
+                    txn.run(core, move |c| c.keyspace().watches.touch(&key))
+                        .await;
+                }
                 continue;
             }
             txn.run(core, move |c| {
@@ -106,5 +131,4 @@ pub async fn run(
             .await;
         }
     }
-    txn.end().await;
 }

@@ -7,6 +7,7 @@
 pub mod clients;
 pub mod config_cmd;
 pub mod core;
+pub mod exec_txn;
 pub mod gate;
 pub mod gather;
 pub mod global;

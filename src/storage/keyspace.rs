@@ -13,6 +13,7 @@ use hashbrown::HashMap;
 use super::key::Key;
 use super::limits::Limits;
 use super::value::Value;
+use super::watch::Watches;
 use crate::topology::{key_slot, SlotId, SLOT_COUNT};
 
 /// Expiry time in Unix milliseconds; 0 means the key does not expire.
@@ -79,6 +80,8 @@ pub struct Keyspace {
     pub no_touch: bool,
     /// When small hashes and sets take their big encodings.
     pub limits: Limits,
+    /// Keys connections WATCH on this core; every change below is reported to it.
+    pub watches: Watches,
 }
 
 impl Keyspace {
@@ -104,6 +107,7 @@ impl Keyspace {
             now_ms: crate::clock::unix_ms(),
             no_touch: false,
             limits: Limits::default(),
+            watches: Watches::default(),
         }
     }
 
@@ -136,6 +140,18 @@ impl Keyspace {
         &mut self.shards[shard / self.ncores].tables[slot.index() / self.nshards]
     }
 
+    /// [`Keyspace::table`] and the watched-key registry, borrowed together.
+    fn table_and_watches(&mut self, slot: SlotId) -> (&mut SlotTable, &mut Watches) {
+        let shard = slot.index() % self.nshards;
+        debug_assert_eq!(
+            shard % self.ncores,
+            self.core,
+            "slot routed to the wrong core"
+        );
+        let table = &mut self.shards[shard / self.ncores].tables[slot.index() / self.nshards];
+        (table, &mut self.watches)
+    }
+
     fn table_ref(&self, slot: SlotId) -> &SlotTable {
         let shard = slot.index() % self.nshards;
         &self.shards[shard / self.ncores].tables[slot.index() / self.nshards]
@@ -160,10 +176,13 @@ impl Keyspace {
     fn lookup(&mut self, key: &[u8], touch: bool) -> Option<&mut Entry> {
         let now = self.now_ms;
         let clock = self.clock_seconds();
-        let table = self.table(key_slot(key));
+        let (table, watches) = self.table_and_watches(key_slot(key));
         if table.volatile > 0 && table.map.get(key).is_some_and(|e| e.is_expired(now)) {
             table.map.remove(key);
             table.volatile -= 1;
+            if !watches.is_empty() {
+                watches.touch_reclaimed(key);
+            }
             return None;
         }
         let entry = table.map.get_mut(key)?;
@@ -213,7 +232,24 @@ impl Keyspace {
                 None
             }
         };
-        table.retire(old?, now)
+        let old = old.and_then(|old| table.retire(old, now));
+        self.watches_touch(key);
+        old
+    }
+
+    /// Reports a change of `key` to the watched-key registry.
+    fn watches_touch(&mut self, key: &[u8]) {
+        if !self.watches.is_empty() {
+            self.watches.touch(key);
+        }
+    }
+
+    /// Whether `key` is stored (`Some`) and, if so, whether it has expired, without side
+    /// effects (WATCH and EXEC need to tell an expired key from an absent one).
+    pub fn stored_expired(&self, key: &[u8]) -> Option<bool> {
+        let now = self.now_ms;
+        let entry = self.table_ref(key_slot(key)).map.get(key)?;
+        Some(entry.is_expired(now))
     }
 
     /// Stores `value` under `key`, keeping the existing TTL when the key exists.
@@ -231,7 +267,14 @@ impl Keyspace {
         let now = self.now_ms;
         let table = self.table(key_slot(key));
         let old = table.map.remove(key)?;
-        table.retire(old, now)
+        let old = table.retire(old, now);
+        if !self.watches.is_empty() {
+            match old {
+                Some(_) => self.watches.touch(key),
+                None => self.watches.touch_reclaimed(key),
+            }
+        }
+        old
     }
 
     /// Sets (or with 0 clears) the expiry of an existing key; false when the key is absent.
@@ -247,6 +290,7 @@ impl Keyspace {
             _ => {}
         }
         entry.expire_at = expire_at;
+        self.watches_touch(key);
         true
     }
 
@@ -280,6 +324,13 @@ impl Keyspace {
 
     /// Removes every key on this core.
     pub fn clear(&mut self) {
+        if !self.watches.is_empty() {
+            // Callers may not have set the clock; expired watched keys must count as such.
+            self.now_ms = crate::clock::unix_ms();
+            let mut watches = std::mem::take(&mut self.watches);
+            watches.touch_flushed(|key| self.stored_expired(key));
+            self.watches = watches;
+        }
         for shard in &mut self.shards {
             for table in &mut shard.tables {
                 *table = SlotTable::default();
@@ -361,7 +412,14 @@ impl Keyspace {
                 }
                 examined += table.map.len();
                 let before = table.map.len();
-                table.map.retain(|_, e| !e.is_expired(now));
+                let watches = &mut self.watches;
+                table.map.retain(|k, e| {
+                    let expired = e.is_expired(now);
+                    if expired && !watches.is_empty() {
+                        watches.touch_reclaimed(k.as_bytes());
+                    }
+                    !expired
+                });
                 let gone = before - table.map.len();
                 table.volatile -= gone;
                 removed += gone;

@@ -12,6 +12,7 @@ pub mod limits;
 pub mod list;
 pub mod set;
 pub mod value;
+pub mod watch;
 pub mod zset;
 
 pub use keyspace::{Entry, ExpireAt, Keyspace};

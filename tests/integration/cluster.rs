@@ -21,7 +21,7 @@ use super::resp::Conn;
 const DEADLINE: Duration = Duration::from_secs(20);
 
 /// A free port below 55535 whose bus port (+10000) is free as well.
-fn cluster_port() -> u16 {
+pub fn cluster_port() -> u16 {
     loop {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();

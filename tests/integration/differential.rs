@@ -139,6 +139,9 @@ fn run_step(conns: &mut DiffConn, step: &Step, tally: &mut Tally) -> Result<(), 
             }
             run_step(conns, &Step::Command(args.clone(), Compare::Exact), tally)
         }
+        Step::Block(steps) => steps
+            .iter()
+            .try_for_each(|step| run_step(conns, step, tally)),
         Step::ScanAll(extra) => {
             let got = scan_all(&mut conns.subject, extra)?;
             let want = scan_all(&mut conns.oracle, extra)?;
@@ -348,6 +351,7 @@ fn streams_are_deterministic_and_comparisons_strict() {
                 Step::Command(a, c) => format!("{} {c:?}", escape_args(a)),
                 Step::Settled(a) => format!("settled {}", escape_args(a)),
                 Step::ScanAll(a) => format!("scan {}", escape_args(a)),
+                Step::Block(steps) => format!("block of {}", steps.len()),
             })
             .collect()
     };

@@ -75,6 +75,8 @@ pub enum Step {
     Settled(Vec<Vec<u8>>),
     /// Iterate SCAN with these extra arguments to completion on both, compare the key sets.
     ScanAll(Vec<Vec<u8>>),
+    /// A MULTI/EXEC block and the steps around it (`gen_multi`), run in order.
+    Block(Vec<Step>),
 }
 
 /// The keys every stream plays with, including a binary-unsafe one; the last six are the
@@ -245,6 +247,9 @@ pub fn stream(seed: u64, len: usize, now_ms: i64) -> Vec<Step> {
 }
 
 fn step(rng: &mut Rng, t: &Times) -> Step {
+    if rng.chance(4) {
+        return Step::Block(super::gen_multi::block(rng, |rng| exact_command(rng, t)));
+    }
     if rng.chance(45) {
         let (args, compare) = super::gen_collections::step(rng);
         return Step::Command(args, compare);
@@ -407,6 +412,16 @@ fn step(rng: &mut Rng, t: &Times) -> Step {
     }
     args.insert(0, name);
     Step::Command(args, compare)
+}
+
+/// A command whose reply is compared byte for byte (inside MULTI, EXEC's reply holds it).
+fn exact_command(rng: &mut Rng, t: &Times) -> Vec<Vec<u8>> {
+    for _ in 0..32 {
+        if let Step::Command(args, Compare::Exact) = step(rng, t) {
+            return args;
+        }
+    }
+    vec![b"GET".to_vec(), key(rng)]
 }
 
 fn set_args(rng: &mut Rng, t: &Times, k: Vec<u8>) -> Vec<Vec<u8>> {

@@ -35,6 +35,7 @@ mod server;
 mod set;
 mod string;
 mod table;
+mod transaction;
 mod zset;
 
 #[cfg(test)]
@@ -45,6 +46,9 @@ mod cluster_tests;
 
 #[cfg(test)]
 mod pubsub_tests;
+
+#[cfg(test)]
+mod transaction_tests;
 
 pub use args::Arg;
 pub use command::{command, write_docs, write_info};

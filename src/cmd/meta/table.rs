@@ -4,12 +4,12 @@
 //! length; it never allocates.
 
 use super::{
-    bitmap, cluster, connection, hash, hll, keyspace, list, pubsub, server, set, string, zset,
-    CommandMeta,
+    bitmap, cluster, connection, hash, hll, keyspace, list, pubsub, server, set, string,
+    transaction, zset, CommandMeta,
 };
 
 /// Every top-level command, in family order.
-pub static ALL: [CommandMeta; 165] = [
+pub static ALL: [CommandMeta; 170] = [
     connection::PING,
     connection::ECHO,
     connection::HELLO,
@@ -175,10 +175,18 @@ pub static ALL: [CommandMeta; 165] = [
     pubsub::SSUBSCRIBE,
     pubsub::SUNSUBSCRIBE,
     pubsub::SPUBLISH,
+    transaction::MULTI,
+    transaction::EXEC,
+    transaction::DISCARD,
+    transaction::WATCH,
+    transaction::UNWATCH,
 ];
 
 /// Position in [`ALL`] of the first Pub/Sub entry (they follow in [`pubsub_index_of`]'s order).
 const PUBSUB_FIRST: usize = 156;
+
+/// Where the transaction commands start in [`ALL`].
+const TRANSACTION_BASE: usize = 165;
 
 /// Length of the longest command name.
 pub const MAX_NAME_LEN: usize = 16;
@@ -194,6 +202,9 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
     }
     if let Some(index) = pubsub_index_of(lower) {
         return Some(PUBSUB_FIRST + index);
+    }
+    if let Some(index) = transaction::index_of(lower) {
+        return Some(TRANSACTION_BASE + index);
     }
     let index = match lower.len() {
         3 => match lower {
