@@ -78,8 +78,10 @@ pub fn run(config: Config) -> Result<(), String> {
         let handle = LocalExecutorBuilder::new(placement)
             .name(&format!("solikv-core-{core}"))
             // Covers the microsecond the socket driver's reactor-pass timer takes to expire,
-            // so glommio spins instead of sleeping in io_uring for it (`net::poller`).
-            .spin_before_park(Duration::from_micros(20))
+            // so glommio spins instead of sleeping in io_uring for it (`net::poller`), even
+            // when the thread is preempted meanwhile. An idle core never spins this long: its
+            // driver blocks in epoll_wait instead.
+            .spin_before_park(Duration::from_millis(1))
             .spawn(move || async move {
                 task::install_bell().map_err(|e| format!("core {core}: eventfd: {e}"))?;
                 let ctx = Rc::new(CoreCtx::new(core, senders, shared, config));
