@@ -152,11 +152,8 @@ pub async fn exec(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
 /// replies, so no client, on any core, is routed by the older view afterwards (as with
 /// redis-server, where the change and the reply are one step).
 async fn install_everywhere(ctx: &Rc<CoreCtx>, view: Arc<ClusterView>) {
-    ctx.on_all_cores(move |c| {
-        c.cluster.install(view.clone());
-        crate::shard::pubsub::on_view(c);
-    })
-    .await;
+    ctx.on_all_cores(move |c| super::control::adopt(c, view.clone()))
+        .await;
 }
 
 /// Keys stored in `slot`, counted on the core that owns it.

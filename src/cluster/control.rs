@@ -124,12 +124,18 @@ impl CoreLink {
         // data core's socket driver must hear about.
         crate::shard::task::spawn(async move {
             while let Ok(view) = views.recv_async().await {
-                ctx.cluster.install(view);
-                crate::shard::pubsub::on_view(&ctx);
+                adopt(&ctx, view);
             }
         })
         .detach();
     }
+}
+
+/// Makes `view` this data core's routing view if it is newer, and lets Pub/Sub drop the shard
+/// channels of slots the node lost.
+pub fn adopt(ctx: &CoreCtx, view: Arc<ClusterView>) {
+    ctx.cluster.install(view);
+    crate::shard::pubsub::on_view(ctx);
 }
 
 /// Runs the work data cores send, committing after each piece.

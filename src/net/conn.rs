@@ -150,33 +150,32 @@ pub(super) async fn write_all(
 
 /// A non-blocking `send`: `None` when the socket's send buffer is full.
 fn try_send(fd: std::os::fd::RawFd, buf: &[u8]) -> std::io::Result<Option<usize>> {
-    loop {
+    nonblocking(|| {
         // SAFETY: `buf` is valid for reads of `buf.len()` bytes for the whole call.
-        let n = unsafe {
+        unsafe {
             libc::send(
                 fd,
                 buf.as_ptr().cast(),
                 buf.len(),
                 libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
             )
-        };
-        if n >= 0 {
-            return Ok(Some(n as usize));
         }
-        let err = std::io::Error::last_os_error();
-        match err.kind() {
-            std::io::ErrorKind::WouldBlock => return Ok(None),
-            std::io::ErrorKind::Interrupted => continue,
-            _ => return Err(err),
-        }
-    }
+    })
 }
 
 /// A non-blocking `recv`: `None` when the socket has nothing queued.
 fn try_recv(fd: std::os::fd::RawFd, buf: &mut [u8]) -> std::io::Result<Option<usize>> {
-    loop {
+    nonblocking(|| {
         // SAFETY: `buf` is valid for writes of `buf.len()` bytes for the whole call.
-        let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) };
+        unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) }
+    })
+}
+
+/// Runs a non-blocking socket call, retrying on `EINTR`: the byte count, or `None` for
+/// `EAGAIN`.
+fn nonblocking(mut call: impl FnMut() -> isize) -> std::io::Result<Option<usize>> {
+    loop {
+        let n = call();
         if n >= 0 {
             return Ok(Some(n as usize));
         }

@@ -15,7 +15,7 @@
 //! other threads ring the core's [`Bell`], which sits in the same epoll set; glommio timers
 //! cannot interrupt the wait, so it is bounded ([`IDLE_WAIT_MS`]).
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::future::Future;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -59,8 +59,6 @@ pub struct Poller {
     bell: Arc<Bell>,
     slots: RefCell<Vec<Slot>>,
     free: RefCell<Vec<u32>>,
-    /// Whether the driver woke any connection since it last decided whether to block.
-    woke: Cell<bool>,
 }
 
 impl Poller {
@@ -73,20 +71,12 @@ impl Poller {
         }
         // SAFETY: `fd` is a new descriptor that nothing else owns.
         let epfd = unsafe { OwnedFd::from_raw_fd(fd) };
-        let mut event = libc::epoll_event {
-            events: libc::EPOLLIN as u32,
-            u64: BELL_TOKEN,
-        };
-        // SAFETY: `event` is a valid epoll_event for the duration of the call.
-        if unsafe { libc::epoll_ctl(fd, libc::EPOLL_CTL_ADD, bell.fd(), &mut event) } < 0 {
-            return Err(io::Error::last_os_error());
-        }
+        epoll_add(&epfd, bell.fd(), libc::EPOLLIN as u32, BELL_TOKEN)?;
         Ok(Rc::new(Poller {
             epfd,
             bell,
             slots: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
-            woke: Cell::new(false),
         }))
     }
 
@@ -100,16 +90,10 @@ impl Poller {
                 (slots.len() - 1) as u32
             }
         };
-        let mut event = libc::epoll_event {
-            events: (libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLET) as u32,
-            u64: slot as u64,
-        };
-        // SAFETY: `event` is a valid epoll_event for the duration of the call.
-        let rc =
-            unsafe { libc::epoll_ctl(self.epfd.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut event) };
-        if rc < 0 {
+        let events = libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLET;
+        if let Err(e) = epoll_add(&self.epfd, fd, events as u32, slot as u64) {
             self.free.borrow_mut().push(slot);
-            return Err(io::Error::last_os_error());
+            return Err(e);
         }
         Ok(Registration {
             poller: self.clone(),
@@ -146,7 +130,6 @@ impl Poller {
                 slot.writable |= event.events & (libc::EPOLLOUT as u32 | hangup) != 0;
                 if let Some(waker) = slot.waker.take() {
                     waker.wake();
-                    self.woke.set(true);
                 }
             }
         }
@@ -159,7 +142,8 @@ impl Poller {
     /// Each cycle has two steps. First the driver takes what epoll reports and yields within
     /// the task queue, so that every task queued so far runs before the second step. Then:
     /// - if the core is *quiet* (since the previous cycle no counted task ran, no other thread
-    ///   woke a task here, and the first step woke nobody), nothing is runnable: it **blocks**
+    ///   woke a task here; tasks the first step woke have run and count), nothing is runnable:
+    ///   it **blocks**
     ///   in `epoll_wait`. Sockets never use io_uring here, so glommio holds no submission that
     ///   would wait for the block to end; only its timers may, hence the bounded wait;
     /// - it ends the cycle with a **reactor pass** (a timer one microsecond away: glommio only
@@ -176,12 +160,12 @@ impl Poller {
         let mut last_pass = Instant::now();
         let mut idle_cycles = 0u32;
         loop {
-            self.woke.set(false);
             if self.harvest(&mut events, 0) > 0 {
                 idle_cycles = 0;
             }
             futures_lite::future::yield_now().await;
-            let quiet = !self.woke.get() && task::polls() == quiet_polls;
+            // A connection the first step woke has run by now, so it shows in the count.
+            let quiet = task::polls() == quiet_polls;
             let mut timed_out = false;
             if quiet && self.bell.try_sleep(quiet_wakes) {
                 let wait = if idle_cycles >= LONG_IDLE_CYCLES {
@@ -211,6 +195,16 @@ impl Poller {
             }
         }
     }
+}
+
+/// Adds `fd` to the epoll set `epfd` for `events`, reported with `token`.
+fn epoll_add(epfd: &OwnedFd, fd: RawFd, events: u32, token: u64) -> io::Result<()> {
+    let mut event = libc::epoll_event { events, u64: token };
+    // SAFETY: `event` is a valid epoll_event for the duration of the call.
+    if unsafe { libc::epoll_ctl(epfd.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut event) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// A socket in its core's epoll set; removed from it on drop.
