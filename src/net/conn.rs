@@ -212,6 +212,7 @@ impl Conn {
 
     /// Parses and runs every complete command in the buffer.
     async fn process(&mut self, ctx: &Rc<CoreCtx>, sess: &mut Session) -> Flow {
+        super::prefetch::warm(ctx, &self.rbuf[self.parser.cmd_start()..self.filled]);
         loop {
             let limits = Limits {
                 max_bulk_len: ctx.opts.borrow().proto_max_bulk_len,

@@ -6,5 +6,6 @@ pub mod conn;
 pub mod listener;
 pub mod multi;
 pub mod poller;
+mod prefetch;
 pub mod session;
 pub mod subscriber;

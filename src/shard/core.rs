@@ -168,6 +168,14 @@ impl CoreCtx {
         ks
     }
 
+    /// Warms the cache for keys this core owns that commands are about to look up
+    /// (`net::prefetch`). Skipped while the keyspace is in use.
+    pub fn prefetch_keys(&self, keys: &[&[u8]]) {
+        if let Ok(ks) = self.ks.try_borrow() {
+            ks.prefetch(keys);
+        }
+    }
+
     /// The core that owns `key`.
     pub fn core_of_key(&self, key: &[u8]) -> usize {
         if self.ncores == 1 {
