@@ -145,13 +145,7 @@ impl Tree {
         let mut t = self.root;
         while t != NIL && self.nodes[t as usize].prio >= prio {
             self.nodes[t as usize].size += 1;
-            if self.cmp_nodes(n, t) == Ordering::Less {
-                link = Link::Left(t);
-                t = self.nodes[t as usize].left;
-            } else {
-                link = Link::Right(t);
-                t = self.nodes[t as usize].right;
-            }
+            (link, t) = self.step_toward(n, t);
         }
         let below = self.size(t);
         let (l, r) = self.split(t, n);
@@ -161,6 +155,16 @@ impl Tree {
         node.size = below + 1;
         self.set_link(link, n);
         n
+    }
+
+    /// One step down from `t` toward where node `n` orders: the link taken and the child.
+    fn step_toward(&self, n: u32, t: u32) -> (Link, u32) {
+        let node = &self.nodes[t as usize];
+        if self.cmp_nodes(n, t) == Ordering::Less {
+            (Link::Left(t), node.left)
+        } else {
+            (Link::Right(t), node.right)
+        }
     }
 
     /// Points the parent link `link` at `n`.
@@ -228,13 +232,7 @@ impl Tree {
         while t != n {
             debug_assert!(t != NIL, "removed node is in the tree");
             self.nodes[t as usize].size -= 1;
-            if self.cmp_nodes(n, t) == Ordering::Less {
-                link = Link::Left(t);
-                t = self.nodes[t as usize].left;
-            } else {
-                link = Link::Right(t);
-                t = self.nodes[t as usize].right;
-            }
+            (link, t) = self.step_toward(n, t);
         }
         let (l, r) = (self.nodes[n as usize].left, self.nodes[n as usize].right);
         let merged = self.merge(l, r);
