@@ -51,6 +51,7 @@ mod integration {
     pub mod harness;
     pub mod hash;
     pub mod hll;
+    pub mod info;
     pub mod keyspace;
     pub mod list;
     pub mod multi;

@@ -272,6 +272,22 @@ pub fn lookup(name: &[u8]) -> Option<(usize, &'static Command)> {
 }
 
 /// Every command in the table.
+/// The COMMAND metadata of table entry `id` when it is a container (CONFIG, OBJECT, ...),
+/// whose calls INFO commandstats counts per subcommand.
+pub fn container_meta(id: usize) -> Option<&'static meta::CommandMeta> {
+    static CONTAINERS: std::sync::OnceLock<Vec<Option<&'static meta::CommandMeta>>> =
+        std::sync::OnceLock::new();
+    CONTAINERS
+        .get_or_init(|| {
+            all()
+                .map(|cmd| meta::lookup(cmd.name.as_bytes()).filter(|m| m.is_container()))
+                .collect()
+        })
+        .get(id)
+        .copied()
+        .flatten()
+}
+
 pub fn all() -> impl Iterator<Item = &'static Command> {
     families().into_iter().flat_map(|f| f.iter())
 }

@@ -301,9 +301,19 @@ impl Pending {
         }
     }
 
-    /// Answers the current command with `err`, in order.
-    fn reject(&mut self, out: &mut Reply, err: &CmdError) -> Flow {
-        self.sink(out).error_bytes(&err.bytes());
+    /// Answers the current command (`id`, `None` when unknown) with `err`, in order, and
+    /// counts it as rejected.
+    fn reject(
+        &mut self,
+        ctx: &CoreCtx,
+        id: Option<usize>,
+        out: &mut Reply,
+        err: &CmdError,
+    ) -> Flow {
+        let sink = self.sink(out);
+        let start = sink.len();
+        sink.error_bytes(&err.bytes());
+        ctx.stats.reject(id, &sink.buf[start..]);
         self.local_done();
         Flow::Continue
     }
@@ -381,7 +391,7 @@ async fn dispatch(
         sess.asking = false;
         sess.txn.flag();
         let rest: Vec<&[u8]> = args.iter().skip(1).collect();
-        return pending.reject(out, &unknown_command(args.get(0), &rest));
+        return pending.reject(ctx, None, out, &unknown_command(args.get(0), &rest));
     };
     sess.handle.last_cmd.set(cmd.name);
     let asking = sess.asking && !matches!(cmd.exec, Exec::Session(SessionCmd::Asking));
@@ -391,10 +401,10 @@ async fn dispatch(
     }
     if !cmd.arity_ok(args.len()) {
         let err = multi::refused(sess, cmd, CmdError::WrongArity(cmd.name.to_string()));
-        return pending.reject(out, &err);
+        return pending.reject(ctx, Some(id), out, &err);
     }
     if !sess.authenticated && cmd.flags & NO_AUTH == 0 {
-        return pending.reject(out, &CmdError::NoAuth);
+        return pending.reject(ctx, Some(id), out, &CmdError::NoAuth);
     }
     // redis-server's order: cluster routing, then the RESP2 subscribed-mode restriction, then
     // MULTI queueing; a refusal inside MULTI marks the transaction for EXECABORT.
@@ -411,19 +421,19 @@ async fn dispatch(
         };
         if let Some(r) = redirect {
             sess.txn.flag();
-            return pending.reject(out, &CmdError::other(r.text()));
+            return pending.reject(ctx, Some(id), out, &CmdError::other(r.text()));
         }
     }
     if let Some(err) = subscriber::restricted(sess, cmd, &args) {
         let err = multi::refused(sess, cmd, err);
-        return pending.reject(out, &err);
+        return pending.reject(ctx, Some(id), out, &err);
     }
     if sess.txn.in_multi() {
         if matches!(cmd.exec, Exec::PubSub(_)) && ctx.cluster.enabled() {
             // Shard channels are routed like keys when queued, as redis-server does.
             if let Some(err) = subscriber::cluster_redirect(ctx, sess, cmd, &args, asking) {
                 sess.txn.flag();
-                return pending.reject(out, &err);
+                return pending.reject(ctx, Some(id), out, &err);
             }
         }
         if multi::queue(sess, id, cmd, args, pending.sink(out)) {
@@ -462,30 +472,30 @@ async fn dispatch(
         }
         Exec::Session(which) => {
             pending.flush(ctx, out).await;
-            let start = out.len();
+            let (start, began) = (out.len(), clock::ticks());
             let flow = session::exec(ctx, sess, which, args, out);
-            ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+            ctx.stats.record(id, &args, &out.buf[start..], began);
             flow
         }
         Exec::PubSub(which) => {
             pending.flush(ctx, out).await;
-            let start = out.len();
+            let (start, began) = (out.len(), clock::ticks());
             let flow = subscriber::exec(ctx, sess, which, cmd, args, asking, out).await;
-            ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+            ctx.stats.record(id, &args, &out.buf[start..], began);
             flow
         }
         Exec::Global(which) => {
             pending.flush(ctx, out).await;
-            let start = out.len();
+            let (start, began) = (out.len(), clock::ticks());
             let flow = global::exec(ctx, sess, which, args, out).await;
-            ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+            ctx.stats.record(id, &args, &out.buf[start..], began);
             flow
         }
         Exec::Txn(which) => {
             pending.flush(ctx, out).await;
-            let start = out.len();
+            let (start, began) = (out.len(), clock::ticks());
             let flow = multi::exec(ctx, sess, which, asking, args, out).await;
-            ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+            ctx.stats.record(id, &args, &out.buf[start..], began);
             flow
         }
     }
