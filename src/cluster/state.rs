@@ -194,8 +194,22 @@ impl ClusterState {
     }
 
     pub fn ban(&mut self, id: NodeId, now_ms: u64) {
+        self.ban_until(id, now_ms + FORGET_BAN_MS);
+    }
+
+    /// Bans `id` until `until_ms` (a ban another node told us about, with its time left).
+    pub fn ban_until(&mut self, id: NodeId, until_ms: u64) {
         self.banned.retain(|(b, _)| *b != id);
-        self.banned.push((id, now_ms + FORGET_BAN_MS));
+        self.banned.push((id, until_ms));
+    }
+
+    /// The bans still running and the ms each has left (what PINGs carry).
+    pub fn bans_left(&self, now_ms: u64) -> Vec<(NodeId, u64)> {
+        self.banned
+            .iter()
+            .filter(|(_, until)| *until > now_ms)
+            .map(|(id, until)| (*id, until - now_ms))
+            .collect()
     }
 
     pub fn owner(&self, slot: u16) -> Option<&NodeId> {

@@ -649,3 +649,6 @@ fn equal_config_epochs_become_distinct_and_dead_handshakes_expire() {
         },
     );
 }
+
+#[path = "cluster_wide.rs"]
+mod cluster_wide;
