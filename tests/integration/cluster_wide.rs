@@ -182,3 +182,102 @@ fn minority_master_stops_serving_until_the_majority_is_back() {
         Value::Bulk(Some(b"x".to_vec()))
     );
 }
+
+/// A node on a bus port other than port + 10000 (`cluster-port`) with an announced hostname.
+fn start_with_bus_port(name: &str) -> (BusNode, u16) {
+    let port = super::cluster_port();
+    let bus = super::cluster_port();
+    let dir = std::env::temp_dir().join(format!("solikv-wide-{}-{port}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("node dir");
+    let log = std::fs::File::create(dir.join("log")).expect("log");
+    let mut cmd = if subject_is_redis() {
+        let mut c = Command::new("redis-server");
+        c.args(["--save", "", "--appendonly", "no"]);
+        c
+    } else {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_solikv"));
+        c.args(["--cores", "1", "--pin", "no"]);
+        c
+    };
+    let child = cmd
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args([
+            "--cluster-enabled",
+            "yes",
+            "--cluster-port",
+            &bus.to_string(),
+        ])
+        .args(["--cluster-announce-hostname", name])
+        .arg("--dir")
+        .arg(&dir)
+        .stdout(log.try_clone().expect("log"))
+        .stderr(log)
+        .spawn()
+        .expect("spawn node");
+    let node = BusNode {
+        child: Some(child),
+        port,
+        dir,
+    };
+    wait_for(
+        DEADLINE,
+        "the node does not answer",
+        || super::ping(port),
+        || node.log(),
+    );
+    (node, bus)
+}
+
+#[test]
+fn cluster_port_override_and_announced_hostnames_travel_the_bus() {
+    let (a, a_bus) = start_with_bus_port("host-a");
+    let (b, b_bus) = start_with_bus_port("host-b");
+    assert_eq!(
+        a.call(&["CLUSTER", "ADDSLOTSRANGE", "0", "16383"]),
+        Value::Simple(b"OK".to_vec())
+    );
+    // MEET with an explicit bus port: port + 10000 is not where b listens.
+    let meet = a.call(&[
+        "CLUSTER",
+        "MEET",
+        "127.0.0.1",
+        &b.port.to_string(),
+        &b_bus.to_string(),
+    ]);
+    assert_eq!(meet, Value::Simple(b"OK".to_vec()));
+    let a_line = format!("{} 127.0.0.1:{}@{a_bus},host-a master - ", a.myid(), a.port);
+    let b_line = format!(
+        "{} 127.0.0.1:{}@{b_bus},host-b myself,master - ",
+        b.myid(),
+        b.port
+    );
+    wait_for(
+        DEADLINE,
+        "b does not see a with its bus port and hostname",
+        || {
+            let text = b.text(&["CLUSTER", "NODES"]);
+            b.info_field("cluster_state") == "ok"
+                && text.lines().any(|l| l.starts_with(&a_line))
+                && text.lines().any(|l| l.starts_with(&b_line))
+        },
+        || b.text(&["CLUSTER", "NODES"]),
+    );
+    // CLUSTER SLOTS on b names a's hostname in the node's metadata.
+    let raw = Conn::connect(b.port).call(&[b"CLUSTER", b"SLOTS"]);
+    let slots = String::from_utf8_lossy(&raw);
+    assert!(
+        slots.contains("$8\r\nhostname\r\n$6\r\nhost-a\r\n"),
+        "{slots}"
+    );
+    // RESET HARD: a new id, epochs back to 0, alone again.
+    let old = b.myid();
+    assert_eq!(
+        b.call(&["CLUSTER", "RESET", "HARD"]),
+        Value::Simple(b"OK".to_vec())
+    );
+    assert_ne!(b.myid(), old);
+    assert_eq!(b.info_field("cluster_known_nodes"), "1");
+    assert_eq!(b.info_field("cluster_current_epoch"), "0");
+    assert_eq!(b.info_field("cluster_my_epoch"), "0");
+}
