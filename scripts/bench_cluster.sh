@@ -26,7 +26,7 @@
 #
 # Environment: SOLIKV_CMD, REDIS_CMD, BENCH_CLIENTS, BENCH_DATA_SIZE, BENCH_RUN_TIMEOUT as in
 # scripts/bench.sh; SOLIKV_ARGS (default "--pin no": three nodes share the machine's CPUs);
-# BENCH_N requests per unit below (default 50000); BENCH_KEYSPACE (-r, default 100000).
+# BENCH_N requests per unit below (default 200000); BENCH_KEYSPACE (-r, default 100000).
 # The Markdown report goes to stdout, progress to stderr.
 set -euo pipefail
 
@@ -77,7 +77,7 @@ if [[ -z $ROUNDS ]]; then
   if [[ $MODE == failover ]]; then ROUNDS=3; else ROUNDS=${BENCH_ROUNDS:-2}; fi
 fi
 readonly MODE ROUNDS NODE_TIMEOUT RECORD KEEP
-readonly N=${BENCH_N:-50000}
+readonly N=${BENCH_N:-200000}
 readonly CLIENTS=${BENCH_CLIENTS:-50}
 readonly KEYSPACE=${BENCH_KEYSPACE:-100000}
 readonly DATA_SIZE=${BENCH_DATA_SIZE:-32}
