@@ -443,7 +443,11 @@ pub fn cron(state: &mut ClusterState, now_ms: u64) -> Effects {
         }
     }
     let broadcast_fail = promote_failures(state, now_ms);
-    state.update_state();
+    // Every change that can bring the cluster down marks the state dirty; only coming back
+    // up also depends on the clock (the rejoin delay). A clean, healthy state needs no scan.
+    if state.dirty || !state.ok {
+        state.update_state();
+    }
     Effects {
         broadcast_fail,
         ..Effects::default()

@@ -318,23 +318,35 @@ impl ClusterState {
     /// after it sees a majority again, so that a configuration update (its slots taken over
     /// meanwhile) can reach it before it serves writes.
     pub fn update_state_at(&mut self, now_ms: u64) {
-        let mut ok = true;
-        if self.settings.require_full_coverage {
-            for owner in &self.slots {
-                let served = owner
-                    .as_ref()
-                    .and_then(|id| self.node(id))
-                    .is_some_and(|n| !n.has(flags::FAIL));
-                if !served {
-                    ok = false;
-                    break;
+        // One pass over the slots; the owner's node is looked up only where the owner
+        // changes (slots come in long runs of one owner).
+        let mut covered = true;
+        let mut owners: Vec<NodeId> = Vec::new();
+        let mut run: Option<(&NodeId, bool)> = None;
+        for owner in &self.slots {
+            let Some(id) = owner else {
+                covered = false;
+                run = None;
+                continue;
+            };
+            let served = match run {
+                Some((prev, served)) if prev == id => served,
+                _ => {
+                    let served = self.node(id).is_some_and(|n| !n.has(flags::FAIL));
+                    if !owners.contains(id) {
+                        owners.push(*id);
+                    }
+                    run = Some((id, served));
+                    served
                 }
-            }
+            };
+            covered &= served;
         }
+        let mut ok = covered || !self.settings.require_full_coverage;
         let mut size = 0;
         let mut reachable = 0;
         for n in &self.nodes {
-            if n.is_master() && self.slots.iter().any(|o| o.as_ref() == Some(&n.id)) {
+            if n.is_master() && owners.contains(&n.id) {
                 size += 1;
                 if !n.is_failing() {
                     reachable += 1;
