@@ -1,6 +1,7 @@
 //! What travels the cluster bus beyond gossip, with real processes: PUBLISH sent to one node
 //! reaches subscribers on every node (SPUBLISH stays in the shard), one CLUSTER FORGET
-//! spreads to every node and keeps the node out while its ban lasts, and a master that can
+//! spreads to every node and keeps the node out while its ban lasts, a replica serves and
+//! receives its shard's SPUBLISH, and a master that can
 //! no longer reach a majority of masters (two of three SIGSTOP'ed) stops serving after the
 //! node timeout and serves again once they are back (SIGCONT).
 //!
@@ -280,4 +281,68 @@ fn cluster_port_override_and_announced_hostnames_travel_the_bus() {
     assert_eq!(b.info_field("cluster_known_nodes"), "1");
     assert_eq!(b.info_field("cluster_current_epoch"), "0");
     assert_eq!(b.info_field("cluster_my_epoch"), "0");
+}
+
+#[test]
+fn spublish_reaches_the_replicas_of_the_shard() {
+    let master = BusNode::start();
+    let replica = BusNode::start();
+    let other = BusNode::start();
+    let ok = Value::Simple(b"OK".to_vec());
+    assert_eq!(master.call(&["CLUSTER", "ADDSLOTSRANGE", "0", "8191"]), ok);
+    assert_eq!(
+        other.call(&["CLUSTER", "ADDSLOTSRANGE", "8192", "16383"]),
+        ok
+    );
+    for n in [&replica, &other] {
+        let meet = n.call(&["CLUSTER", "MEET", "127.0.0.1", &master.port.to_string()]);
+        assert_eq!(meet, ok);
+    }
+    let master_id = master.myid();
+    wait_for(
+        DEADLINE,
+        "the nodes did not meet",
+        || {
+            [&master, &replica, &other]
+                .iter()
+                .all(|n| n.info_field("cluster_known_nodes") == "3")
+        },
+        || replica.text(&["CLUSTER", "NODES"]),
+    );
+    assert_eq!(replica.call(&["CLUSTER", "REPLICATE", &master_id]), ok);
+    for n in [&master, &replica, &other] {
+        wait_for(
+            DEADLINE,
+            "the cluster is not up with the replica",
+            || {
+                n.info_field("cluster_state") == "ok"
+                    && n.text(&["CLUSTER", "NODES"]).contains("slave")
+            },
+            || n.text(&["CLUSTER", "NODES"]),
+        );
+    }
+    // A shard channel of the master's slots: the replica serves its SSUBSCRIBE.
+    let ch = (0..1000)
+        .map(|i| format!("sc{i}"))
+        .find(|c| solikv::topology::key_slot(c.as_bytes()).0 < 8192)
+        .expect("a channel in 0-8191");
+    let mut sub = Conn::connect(replica.port);
+    let reply = sub.call(&[b"SSUBSCRIBE", ch.as_bytes()]);
+    assert!(
+        reply.starts_with(b"*3\r\n$10\r\nssubscribe\r\n"),
+        "{reply:?}"
+    );
+    assert_eq!(master.call(&["SPUBLISH", &ch, "hi"]), Value::Int(0));
+    let got = sub.try_read_reply(DEADLINE).expect("the message arrives");
+    let want = format!(
+        "*3\r\n$8\r\nsmessage\r\n${}\r\n{ch}\r\n$2\r\nhi\r\n",
+        ch.len()
+    );
+    assert_eq!(String::from_utf8_lossy(&got), want);
+    // The other shard's master got nothing.
+    assert_eq!(
+        counter(&other, "cluster_stats_messages_publishshard_received"),
+        0
+    );
+    assert!(counter(&replica, "cluster_stats_messages_publishshard_received") >= 1);
 }
