@@ -1,9 +1,9 @@
 //! What travels the cluster bus beyond gossip, with real processes: PUBLISH sent to one node
-//! reaches subscribers on every node (SPUBLISH stays in the shard), one CLUSTER FORGET
-//! spreads to every node and keeps the node out while its ban lasts, a replica serves and
-//! receives its shard's SPUBLISH, and a master that can
-//! no longer reach a majority of masters (two of three SIGSTOP'ed) stops serving after the
-//! node timeout and serves again once they are back (SIGCONT).
+//! reaches subscribers on every node, SPUBLISH only the replicas of the shard, one CLUSTER
+//! FORGET spreads to every node and keeps the node out while its ban lasts, `cluster-port` and
+//! announced hostnames reach the other nodes, and a master that can no longer reach a
+//! majority of masters (two of three SIGSTOP'ed) stops serving after the node timeout and
+//! serves again once they are back (SIGCONT).
 //!
 //! A child of `cluster_bus` for its node helpers. With `SOLIKV_TEST_SERVER=redis` the nodes
 //! are redis-server 7.0.15, which passes everything but the FORGET propagation (Redis 7.2).
