@@ -154,9 +154,11 @@ fn minority_master_stops_serving_until_the_majority_is_back() {
         || conn.cmd(&["SET", &key, "w"]) == down,
         || survivor.text(&["CLUSTER", "INFO"]),
     );
+    // Not before the node timeout, give or take a PING that was waiting for its PONG when the
+    // others stopped (its timer started earlier).
     assert!(
-        stopped.elapsed() >= Duration::from_millis(NODE_TIMEOUT_MS),
-        "down before the node timeout: {:?}",
+        stopped.elapsed() >= Duration::from_millis(NODE_TIMEOUT_MS / 2),
+        "down well before the node timeout: {:?}",
         stopped.elapsed()
     );
     assert_eq!(survivor.info_field("cluster_state"), "fail");
