@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: scripts/bench.sh [--rounds N] [--only WORKLOAD[,WORKLOAD...]] [--record] [--keep]
-#        scripts/bench.sh --cluster          (not yet implemented; exits 2)
+#        scripts/bench.sh --cluster [options] (3-master clusters: scripts/bench_cluster.sh)
 #        scripts/bench.sh --help
 #
 # Compares SoliKV with redis-server on this machine. Both servers start side by side on free
@@ -15,7 +15,7 @@
 #   --only LIST    run only these workloads (names from the WORKLOADS table, comma-separated)
 #   --record       also append the report to tuning/RESULTS.md
 #   --keep         keep the working directory (server logs, raw redis-benchmark output)
-#   --cluster      against 3-node clusters: not yet implemented
+#   --cluster      against 3-master clusters: runs scripts/bench_cluster.sh with all the arguments
 #
 # Environment:
 #   SOLIKV_CMD     command starting the solikv side, split with shell quoting rules; the script
@@ -100,11 +100,7 @@ while (($# > 0)); do
     --only) ONLY=${2:?--only needs workload names}; shift 2 ;;
     --record) RECORD=yes; shift ;;
     --keep) KEEP=yes; shift ;;
-    --cluster)
-      # Extension point: start a 3-node cluster of each kind (cluster-enabled, slots assigned with
-      # `redis-cli --cluster create`), pass --cluster to redis-benchmark and tag keys with {..}.
-      echo "bench.sh: --cluster is not yet implemented" >&2
-      exit 2 ;;
+    --cluster) exec "$ROOT/scripts/bench_cluster.sh" "${ORIGINAL_ARGS[@]}" ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
   esac
