@@ -103,16 +103,22 @@ impl Request {
         }
     }
 
-    /// The reply when the timeout passes (or, inside MULTI, when no key is ready).
-    pub fn timeout_reply(&self, reply: &mut Reply) {
+    /// The reply when no key is ready inside MULTI: BLMOVE answers as LMOVE does.
+    pub fn nothing_reply(&self, reply: &mut Reply) {
         match self.op {
             Op::Move { .. } => reply.null(),
             _ => reply.null_array(),
         }
     }
+
+    /// The reply when the timeout passes: a null array for every command (BLMOVE too, as
+    /// redis-server's `replyToBlockedClientTimedOut`).
+    pub fn timeout_reply(&self, reply: &mut Reply) {
+        reply.null_array();
+    }
 }
 
-/// Whether `reply` is what a blocking command answers when nothing was ready: the
+/// Whether `reply` is what a blocking command's handler answers when nothing was ready: the
 /// connection then waits instead of sending it. No served reply has this form.
 pub fn is_timeout_reply(reply: &[u8]) -> bool {
     matches!(reply, b"*-1\r\n" | b"$-1\r\n" | b"_\r\n")
@@ -339,7 +345,7 @@ fn run(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     };
     let keys: Vec<&[u8]> = req.keys.iter().map(Vec::as_slice).collect();
     if !attempt(ks, &req, &keys, reply) {
-        req.timeout_reply(reply);
+        req.nothing_reply(reply);
     }
 }
 

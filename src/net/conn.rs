@@ -432,6 +432,10 @@ async fn dispatch(
     }
     match cmd.exec {
         Exec::Keyed(_, spread) => {
+            if let Some(req) = super::blocking::prepare(cmd, args) {
+                pending.flush(ctx, out).await;
+                return super::blocking::run(ctx, sess, id, cmd, args, req, out).await;
+            }
             let mut target: Option<usize> = None;
             let mut spans_cores = false;
             cmd::for_each_key(cmd, args, |i| {

@@ -30,6 +30,10 @@ pub struct ClientHandle {
     pub qbuf: Cell<usize>,
     /// Pub/Sub subscriptions: channels, patterns, shard channels.
     pub subs: Cell<[usize; 3]>,
+    /// Waiting in a blocking command (`net::blocking`).
+    pub blocked: Cell<bool>,
+    /// CLIENT UNBLOCK asked the blocked connection to stop waiting; `true`: with an error.
+    pub unblock: Cell<Option<bool>>,
 }
 
 impl ClientHandle {
@@ -51,6 +55,8 @@ impl ClientHandle {
             killed: Cell::new(false),
             qbuf: Cell::new(0),
             subs: Cell::new([0; 3]),
+            blocked: Cell::new(false),
+            unblock: Cell::new(None),
         }
     }
 
@@ -60,6 +66,9 @@ impl ClientHandle {
         let [sub, psub, ssub] = self.subs.get();
         if sub + psub + ssub > 0 {
             flags.push('P');
+        }
+        if self.blocked.get() {
+            flags.push('b');
         }
         if self.no_evict.get() {
             flags.push('e');

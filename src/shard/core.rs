@@ -39,6 +39,8 @@ pub struct Shared {
     pub nshards: usize,
     /// Which cores have Pub/Sub subscribers (read by publishers on every core).
     pub pubsub: super::pubsub::Summary,
+    /// Clients waiting in a blocking command (INFO `blocked_clients`).
+    pub blocked_clients: AtomicUsize,
 }
 
 impl Shared {
@@ -55,6 +57,7 @@ impl Shared {
             ncores,
             nshards,
             pubsub: super::pubsub::Summary::new(ncores),
+            blocked_clients: AtomicUsize::new(0),
         }
     }
 }
@@ -135,6 +138,8 @@ pub struct CoreCtx {
     pub cluster: crate::cluster::control::CoreCluster,
     /// This core's Pub/Sub subscriptions.
     pub pubsub: RefCell<super::pubsub::Registry>,
+    /// Clients blocked on this core's keys.
+    pub blocking: RefCell<super::blocking::Registry>,
 }
 
 impl CoreCtx {
@@ -158,6 +163,7 @@ impl CoreCtx {
             outbox: Outbox::new(ncores),
             cluster: Default::default(),
             pubsub: RefCell::new(Default::default()),
+            blocking: RefCell::new(Default::default()),
         }
     }
 
@@ -206,6 +212,7 @@ impl CoreCtx {
         }
         let failed = reply.buf.get(start) == Some(&b'-');
         self.stats.record(id, failed);
+        super::blocking::after_command(self);
     }
 
     /// Runs every command of a batch from another core and returns the replies.
@@ -331,4 +338,5 @@ pub fn spawn_mesh_receivers(ctx: &Rc<CoreCtx>, receivers: MeshReceivers) {
         task::spawn(serve_ctl_link(ctx.clone(), link)).detach();
     }
     task::spawn(Outbox::run_flusher(ctx.clone())).detach();
+    task::spawn(super::blocking::serve_task(ctx.clone())).detach();
 }

@@ -1,0 +1,272 @@
+//! A connection waiting in a blocking command (BLPOP, BLMOVE, BZPOPMIN, ...).
+//!
+//! Runs on the connection's data core. The command first runs as its non-blocking form on
+//! the core owning its keys; if no key was ready, the connection registers a waiter with the
+//! blocking registry of every core owning one of its keys (`shard::blocking`) and waits for
+//! the first of: a core serving it, the timeout, the client going away (killed or the socket
+//! closed) or CLIENT UNBLOCK. When all keys (and BLMOVE's destination) live on one core, the
+//! attempt and the registration are one synchronous step there, so no write can slip in
+//! between. Keys on several cores (standalone mode) are first tried together under one
+//! cross-core transaction, then each core registers the waiter unless one of its keys became
+//! ready meanwhile, in which case it serves it on the spot. Whoever ends the wait takes the
+//! waiter's claim first; a served reply that raced a timeout or a disconnect wins over it.
+
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::session::{Flow, Session};
+use crate::cmd::blocking::{is_timeout_reply, Request};
+use crate::cmd::{self, Args, Command, OwnedArgs, Spread};
+use crate::protocol::Reply;
+use crate::shard::blocking::{self, Claim, Outcome, Waiter};
+use crate::shard::core::CoreCtx;
+use crate::shard::{spread, task};
+
+/// How often a blocked connection looks whether its client went away.
+const CHECK_INTERVAL: Duration = Duration::from_millis(20);
+
+/// Identifies one blocking wait across cores.
+static NEXT_WAIT: AtomicU64 = AtomicU64::new(1);
+
+/// How a wait ended, seen from the connection.
+enum Ended {
+    Served(Vec<u8>),
+    Retry,
+    TimedOut,
+    /// CLIENT UNBLOCK: with `true` the client gets the UNBLOCKED error.
+    Unblocked(bool),
+    Gone,
+}
+
+/// Runs the blocking command `cmd`, already parsed into `req`, appending its reply.
+pub async fn run(
+    ctx: &Rc<CoreCtx>,
+    sess: &mut Session,
+    id: usize,
+    cmd: &'static Command,
+    args: Args<'_>,
+    req: Request,
+    out: &mut Reply,
+) -> Flow {
+    let req = Arc::new(req);
+    let deadline = req
+        .timeout_ms
+        .and_then(|ms| Instant::now().checked_add(Duration::from_millis(ms)));
+    let no_touch = sess.handle.no_touch.get();
+    let mut groups: Vec<(usize, Vec<Vec<u8>>)> = Vec::new();
+    for key in &req.keys {
+        let core = ctx.core_of_key(key);
+        match groups.iter_mut().find(|(c, _)| *c == core) {
+            Some((_, keys)) => {
+                if !keys.contains(key) {
+                    keys.push(key.clone())
+                }
+            }
+            None => groups.push((core, vec![key.clone()])),
+        }
+    }
+    let one_core = match (groups.as_slice(), req.dst()) {
+        ([(core, _)], None) => Some(*core),
+        ([(core, _)], Some(dst)) if ctx.core_of_key(dst) == *core => Some(*core),
+        _ => None,
+    };
+    loop {
+        let (tx, rx) = flume::bounded(1);
+        let waiter = Waiter {
+            id: NEXT_WAIT.fetch_add(1, Ordering::Relaxed),
+            claim: Arc::new(Claim::new(tx)),
+            req: req.clone(),
+            proto: out.proto,
+        };
+        if let Some(core) = one_core {
+            let owned = OwnedArgs::from_parts(args.iter());
+            let (w, keys) = (waiter.clone(), groups[0].1.clone());
+            let done = ctx
+                .on_core(core, move |c| {
+                    let mut reply = Reply::new(w.proto);
+                    c.exec_keyed(id, cmd, owned.args(), &mut reply, no_touch);
+                    if is_timeout_reply(&reply.buf) {
+                        blocking::register(c, &w, &keys);
+                        return None;
+                    }
+                    Some(reply.buf)
+                })
+                .await;
+            if let Some(reply) = done {
+                out.raw(&reply);
+                return Flow::Continue;
+            }
+        } else {
+            let mut reply = Reply::new(out.proto);
+            spread::run(ctx, id, cmd, Spread::Atomic, args, no_touch, &mut reply).await;
+            if !is_timeout_reply(&reply.buf) {
+                out.raw(&reply.buf);
+                return Flow::Continue;
+            }
+            for (core, keys) in &groups {
+                let (w, keys) = (waiter.clone(), keys.clone());
+                ctx.on_core(*core, move |c| blocking::register_or_serve(c, &w, &keys))
+                    .await;
+                if waiter.claim.is_taken() {
+                    break;
+                }
+            }
+        }
+        let guard = Blocked::new(ctx, sess, &waiter, &groups);
+        let ended = wait(sess, &waiter.claim, &rx, deadline).await;
+        drop(guard);
+        match ended {
+            Ended::Served(reply) => out.raw(&reply),
+            Ended::Retry => continue,
+            Ended::TimedOut | Ended::Unblocked(false) => req.timeout_reply(out),
+            Ended::Unblocked(true) => {
+                out.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+            }
+            Ended::Gone => return Flow::Close,
+        }
+        return Flow::Continue;
+    }
+}
+
+/// Waits until the wait ends. Whatever ends it other than a core serving it must take the
+/// claim first; when a core took it already, its outcome is on its way and wins.
+async fn wait(
+    sess: &Session,
+    claim: &Claim,
+    rx: &flume::Receiver<Outcome>,
+    deadline: Option<Instant>,
+) -> Ended {
+    let served = |outcome| match outcome {
+        Ok(Outcome::Reply(reply)) => Ended::Served(reply),
+        Ok(Outcome::Retry) => Ended::Retry,
+        Err(_) => Ended::Gone,
+    };
+    loop {
+        let now = Instant::now();
+        let tick = match deadline {
+            Some(d) if d <= now => {
+                if claim.take() {
+                    return Ended::TimedOut;
+                }
+                return served(rx.recv_async().await);
+            }
+            Some(d) => (d - now).min(CHECK_INTERVAL),
+            None => CHECK_INTERVAL,
+        };
+        let got = futures_lite::future::or(async { Some(rx.recv_async().await) }, async {
+            glommio::timer::sleep(tick).await;
+            None
+        })
+        .await;
+        if let Some(outcome) = got {
+            return served(outcome);
+        }
+        let handle = &sess.handle;
+        let ending = if handle.killed.get() || peer_closed(handle.fd) {
+            Some(Ended::Gone)
+        } else {
+            handle.unblock.take().map(Ended::Unblocked)
+        };
+        if let Some(ending) = ending {
+            if claim.take() {
+                return ending;
+            }
+            let outcome = served(rx.recv_async().await);
+            return match ending {
+                Ended::Gone => Ended::Gone,
+                _ => outcome,
+            };
+        }
+    }
+}
+
+/// Whether the client closed its end: a peek at the socket reads end-of-file or fails.
+/// Data the client sent meanwhile stays queued for after the reply.
+fn peer_closed(fd: std::os::fd::RawFd) -> bool {
+    let mut byte = 0u8;
+    // SAFETY: reads at most one byte into `byte`, which outlives the call.
+    let n = unsafe {
+        libc::recv(
+            fd,
+            (&mut byte as *mut u8).cast(),
+            1,
+            libc::MSG_PEEK | libc::MSG_DONTWAIT,
+        )
+    };
+    if n == 0 {
+        return true;
+    }
+    n < 0 && {
+        let err = std::io::Error::last_os_error().kind();
+        !matches!(
+            err,
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
+        )
+    }
+}
+
+/// A connection counted as blocked; dropping it ends the wait: the claim is taken (so no
+/// core serves a client that stopped waiting) and the registrations are removed.
+struct Blocked {
+    ctx: Rc<CoreCtx>,
+    handle: Rc<crate::shard::clients::ClientHandle>,
+    id: u64,
+    claim: Arc<Claim>,
+    groups: Vec<(usize, Vec<Vec<u8>>)>,
+}
+
+impl Blocked {
+    fn new(
+        ctx: &Rc<CoreCtx>,
+        sess: &Session,
+        waiter: &Waiter,
+        groups: &[(usize, Vec<Vec<u8>>)],
+    ) -> Blocked {
+        ctx.shared.blocked_clients.fetch_add(1, Ordering::Relaxed);
+        sess.handle.blocked.set(true);
+        sess.handle.unblock.set(None);
+        Blocked {
+            ctx: ctx.clone(),
+            handle: sess.handle.clone(),
+            id: waiter.id,
+            claim: waiter.claim.clone(),
+            groups: groups.to_vec(),
+        }
+    }
+}
+
+impl Drop for Blocked {
+    fn drop(&mut self) {
+        self.claim.take();
+        self.ctx
+            .shared
+            .blocked_clients
+            .fetch_sub(1, Ordering::Relaxed);
+        self.handle.blocked.set(false);
+        self.handle.unblock.set(None);
+        let id = self.id;
+        for (core, keys) in std::mem::take(&mut self.groups) {
+            if core == self.ctx.core {
+                blocking::cancel(&self.ctx, id, &keys);
+                continue;
+            }
+            let ctx = self.ctx.clone();
+            task::spawn(async move {
+                ctx.on_core(core, move |c| blocking::cancel(c, id, &keys))
+                    .await
+            })
+            .detach();
+        }
+    }
+}
+
+/// Whether `cmd` waits when run outside MULTI; its parsed arguments if so (a command
+/// with bad arguments runs as usual and answers its error).
+pub fn prepare(cmd: &Command, args: Args<'_>) -> Option<Request> {
+    if cmd.flags & cmd::BLOCKING == 0 {
+        return None;
+    }
+    cmd::blocking::parse(args).ok()
+}

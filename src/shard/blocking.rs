@@ -1,0 +1,247 @@
+//! The clients blocked on one data core's keys (BLPOP, BLMOVE, BZPOPMIN, ...), and serving
+//! them when their keys become ready.
+//!
+//! Runs on the data core that owns the keys. A blocked connection (`net::blocking`, on any
+//! core) registers a [`Waiter`] here under each of its keys owned by this core, in arrival
+//! order, so clients blocked on one key are served first come, first served. The keyspace
+//! records waited keys that receive a list or sorted set (`storage::ready`); once the
+//! current command, EXEC or cross-core transaction has finished on this core (the gate is
+//! open), [`serve_ready`] pops for the waiters in order, while the key holds something for
+//! them: at the end of the command when it ran here directly, otherwise from this core's
+//! serving task ([`serve_task`]), which waits for the gate.
+//!
+//! A client blocked on keys of several cores is registered on each of them with one shared
+//! [`Claim`]: whoever takes the claim first (a core serving it, or the connection giving up
+//! on timeout, disconnect or CLIENT UNBLOCK) is the only one to act, so it is served exactly
+//! once and never has an element popped after it gave up. Registrations left on the other
+//! cores are removed by the connection ([`cancel`]) and skipped meanwhile. Nothing here
+//! locks: the claim is one atomic swap.
+
+use std::cell::Cell;
+use std::collections::VecDeque;
+use std::future::poll_fn;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::Poll;
+
+use hashbrown::HashMap;
+
+use crate::cmd::blocking::{ready_kind, serve_key, Request};
+use crate::protocol::{Proto, Reply};
+use crate::storage::key::Key;
+
+use super::core::CoreCtx;
+
+/// How a blocked client's wait ended on the core that served it.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The reply to send.
+    Reply(Vec<u8>),
+    /// A key is ready but BLMOVE's destination lives on another core: the connection runs
+    /// the move again as one cross-core transaction.
+    Retry,
+}
+
+/// The one-shot right to end a blocked client's wait, shared by all its registrations.
+pub struct Claim {
+    taken: AtomicBool,
+    tx: flume::Sender<Outcome>,
+}
+
+impl Claim {
+    pub fn new(tx: flume::Sender<Outcome>) -> Claim {
+        Claim {
+            taken: AtomicBool::new(false),
+            tx,
+        }
+    }
+
+    /// Takes the claim; false when someone else already has.
+    pub fn take(&self) -> bool {
+        !self.taken.swap(true, Ordering::AcqRel)
+    }
+
+    pub fn is_taken(&self) -> bool {
+        self.taken.load(Ordering::Acquire)
+    }
+
+    fn send(&self, outcome: Outcome) {
+        let _ = self.tx.try_send(outcome);
+    }
+}
+
+/// One blocked client, as registered under each of its keys.
+#[derive(Clone)]
+pub struct Waiter {
+    /// Unique per blocking wait.
+    pub id: u64,
+    pub claim: Arc<Claim>,
+    pub req: Arc<Request>,
+    /// The client's protocol, for the reply.
+    pub proto: Proto,
+}
+
+/// The waiters of one core, per key, in arrival order.
+#[derive(Default)]
+pub struct Registry {
+    queues: HashMap<Key, VecDeque<Waiter>>,
+    /// Set while a command sequence that must finish first (a local EXEC) runs.
+    deferred: Cell<bool>,
+}
+
+/// Registers `waiter` under each of `keys` (all owned by this core).
+pub fn register(ctx: &CoreCtx, waiter: &Waiter, keys: &[Vec<u8>]) {
+    let mut reg = ctx.blocking.borrow_mut();
+    let mut ks = ctx.ks.borrow_mut();
+    for key in keys {
+        let queue = match reg.queues.get_mut(key.as_slice()) {
+            Some(q) => q,
+            None => reg.queues.entry(Key::from(key.as_slice())).or_default(),
+        };
+        if !queue.iter().any(|w| w.id == waiter.id) {
+            queue.push_back(waiter.clone());
+        }
+        ks.ready.wait(key);
+    }
+}
+
+/// Serves `waiter` at once from the first of `keys` that can serve it, or registers it
+/// under all of them: a client blocked on several cores registers this way, since a key
+/// here may have become ready after its first attempt.
+pub fn register_or_serve(ctx: &CoreCtx, waiter: &Waiter, keys: &[Vec<u8>]) {
+    if waiter.claim.is_taken() {
+        return;
+    }
+    for key in keys {
+        let ready = ready_kind(&mut ctx.keyspace(), key) == Some(waiter.req.kind());
+        if ready && waiter.claim.take() {
+            serve_one(ctx, waiter, key);
+            return;
+        }
+    }
+    register(ctx, waiter, keys);
+}
+
+/// Removes the registrations of the wait `id` under `keys`.
+pub fn cancel(ctx: &CoreCtx, id: u64, keys: &[Vec<u8>]) {
+    let mut reg = ctx.blocking.borrow_mut();
+    for key in keys {
+        let Some(queue) = reg.queues.get_mut(key.as_slice()) else {
+            continue;
+        };
+        queue.retain(|w| w.id != id);
+        if queue.is_empty() {
+            reg.queues.remove(key.as_slice());
+            ctx.ks.borrow_mut().ready.unwait(key);
+        }
+    }
+}
+
+/// Pops for a waiter whose claim was just taken, from `key`, which can serve it.
+fn serve_one(ctx: &CoreCtx, waiter: &Waiter, key: &[u8]) {
+    if let Some(dst) = waiter.req.dst() {
+        if ctx.core_of_key(dst) != ctx.core {
+            return waiter.claim.send(Outcome::Retry);
+        }
+    }
+    let mut reply = Reply::new(waiter.proto);
+    let served = serve_key(&mut ctx.keyspace(), &waiter.req, key, &mut reply);
+    debug_assert!(served, "a ready key serves its waiter");
+    waiter.claim.send(Outcome::Reply(reply.buf));
+}
+
+/// Serves the waiters of every key that became ready, in order, until no ready key holds
+/// anything for the waiter at the head of its queue. Serving may make further keys ready
+/// (BLMOVE pushes onto its destination); those are served in the same call.
+pub fn serve_ready(ctx: &CoreCtx) {
+    loop {
+        let keys = ctx.ks.borrow_mut().ready.take();
+        if keys.is_empty() {
+            return;
+        }
+        for key in keys {
+            serve_waiters(ctx, key.as_bytes());
+        }
+    }
+}
+
+/// Serves the waiters of `key` in arrival order while it holds something for them.
+fn serve_waiters(ctx: &CoreCtx, key: &[u8]) {
+    loop {
+        let Some(kind) = ready_kind(&mut ctx.keyspace(), key) else {
+            return;
+        };
+        let next = {
+            let mut reg = ctx.blocking.borrow_mut();
+            let Some(queue) = reg.queues.get_mut(key) else {
+                return;
+            };
+            queue.retain(|w| !w.claim.is_taken());
+            let next = queue
+                .iter()
+                .position(|w| w.req.kind() == kind)
+                .and_then(|i| queue.remove(i));
+            if queue.is_empty() {
+                reg.queues.remove(key);
+                ctx.ks.borrow_mut().ready.unwait(key);
+            }
+            next
+        };
+        let Some(waiter) = next else {
+            return;
+        };
+        if waiter.claim.take() {
+            serve_one(ctx, &waiter, key);
+        }
+    }
+}
+
+/// Called after a keyed command ran on this core: serves the waiters of keys it made ready,
+/// unless a transaction holds the gate or a local EXEC is still running (then the serving
+/// task or the EXEC does it once they finish).
+pub fn after_command(ctx: &CoreCtx) {
+    let ready = ctx.ks.borrow().ready.has_ready();
+    if ready && ctx.gate.is_open() && !ctx.blocking.borrow().deferred.get() {
+        serve_ready(ctx);
+    }
+}
+
+/// Holds back serving while a local EXEC runs its commands; serves when dropped.
+pub struct Defer<'a> {
+    ctx: &'a CoreCtx,
+}
+
+impl<'a> Defer<'a> {
+    pub fn new(ctx: &'a CoreCtx) -> Defer<'a> {
+        ctx.blocking.borrow().deferred.set(true);
+        Defer { ctx }
+    }
+}
+
+impl Drop for Defer<'_> {
+    fn drop(&mut self) {
+        self.ctx.blocking.borrow().deferred.set(false);
+        after_command(self.ctx);
+    }
+}
+
+/// This core's serving task: serves ready keys whose writes ran under a cross-core
+/// transaction, once its gate opens.
+pub async fn serve_task(ctx: Rc<CoreCtx>) {
+    loop {
+        poll_fn(|cx| {
+            let mut ks = ctx.ks.borrow_mut();
+            if ks.ready.has_ready() {
+                Poll::Ready(())
+            } else {
+                ks.ready.wake_on_ready(cx.waker());
+                Poll::Pending
+            }
+        })
+        .await;
+        ctx.gate.opened().await;
+        // A local EXEC defers serving, but it runs in one synchronous step: never seen here.
+        serve_ready(&ctx);
+    }
+}
