@@ -455,3 +455,49 @@ fn disconnected_waiters_lose_no_elements() {
     wait_blocked(&server, 0);
     let _ = Conn::connect(server.port);
 }
+
+/// CLIENT UNBLOCK on a waiter (as a timeout and with the UNBLOCKED error) and on clients not
+/// waiting; the replies of both servers, in order.
+fn unblock_script(server: &Server) -> Vec<Vec<u8>> {
+    let mut c = server.conn();
+    let mut waiter = server.conn();
+    let id = waiter.call(&[b"CLIENT", b"ID"]);
+    let id = id[1..id.len() - 2].to_vec();
+    let mut replies = vec![c.call(&[b"CLIENT", b"UNBLOCK", &id])];
+    for (cmd, reason) in [
+        (
+            &[b"BLPOP".as_slice(), b"k", b"0"][..],
+            b"TIMEOUT".as_slice(),
+        ),
+        (&[b"BLMOVE", b"k", b"d", b"LEFT", b"LEFT", b"0"], b"ERROR"),
+        (&[b"BZPOPMIN", b"z", b"100"], b"timeout"),
+    ] {
+        waiter.send(&encode(cmd));
+        wait_blocked(server, 1);
+        replies.push(c.call(&[b"CLIENT", b"UNBLOCK", &id, reason]));
+        replies.push(waiter.read_reply());
+        wait_blocked(server, 0);
+    }
+    for bad in [
+        &[b"CLIENT".as_slice(), b"UNBLOCK"][..],
+        &[b"CLIENT", b"UNBLOCK", b"x"],
+        &[b"CLIENT", b"UNBLOCK", b"1", b"maybe"],
+        &[b"CLIENT", b"UNBLOCK", b"1", b"2", b"3"],
+        &[b"CLIENT", b"UNBLOCK", b"-4"],
+    ] {
+        replies.push(c.call(bad));
+    }
+    replies.push(waiter.call(&[b"LPUSH", b"k", b"still"]));
+    replies
+}
+
+#[test]
+fn client_unblock_matches_oracle() {
+    let pair = Pair::start(&["--cores", "2"]);
+    let ours = unblock_script(&pair.subject);
+    let theirs = unblock_script(&pair.oracle);
+    assert_eq!(ours.len(), theirs.len());
+    for (a, b) in ours.iter().zip(&theirs) {
+        assert_eq!(escape(a), escape(b));
+    }
+}

@@ -1,4 +1,4 @@
-//! BLPOP, BRPOP, BRPOPLPUSH, BLMOVE, BLMPOP, BZPOPMIN, BZPOPMAX and BZMPOP metadata against bytes captured from redis-server
+//! Metadata of the blocking pops and CLIENT UNBLOCK against bytes captured from redis-server
 //! 7.0.15: `testdata/blocking_info.*` is its `COMMAND INFO` for every name in
 //! `blocking_names.txt`, `testdata/blocking_docs_own_words.*` its `COMMAND DOCS` with only
 //! the prose (summary, complexity) swapped for ours.
