@@ -273,6 +273,9 @@ fn exec_and_rename_wake_waiters_after_they_finish() {
     s.call(1, "COPY zsrc zdst");
     s.reply(2);
     s.call(1, "ZRANGE zsrc 0 -1");
+    s.block(2, "BZMPOP 0 1 zout MAX COUNT 2", 1);
+    s.call(1, "ZUNIONSTORE zout 2 zsrc zsrc");
+    s.reply(2);
 }
 
 #[test]
