@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use solikv::topology::key_slot;
 
+use super::cluster::cluster_port;
 use super::harness::{words, DiffConn, Pair, Server};
 use super::resp::{encode, escape, Conn};
 
@@ -21,7 +22,10 @@ struct Scenario {
 
 impl Scenario {
     fn start(nconns: usize) -> Scenario {
-        let pair = Pair::start(&["--cores", "2"]);
+        Scenario::on(Pair::start(&["--cores", "2"]), nconns)
+    }
+
+    fn on(pair: Pair, nconns: usize) -> Scenario {
         let conns = (0..nconns).map(|_| pair.conns()).collect();
         Scenario { pair, conns }
     }
@@ -150,6 +154,21 @@ fn waiters_on_one_key_are_served_in_arrival_order() {
     s.still_blocked(1);
     s.call(3, "LPUSH q2 y");
     s.reply(1);
+    // A waiter is served right after the push that fed it, before the pusher's next
+    // pipelined command; the waiter's own pipelined commands run after its reply.
+    for key in ["p1", "p2", "p3"] {
+        let blpop = encode(&[b"BLPOP", key.as_bytes(), b"0"]);
+        let ping = encode(&[b"PING"]);
+        let both = [blpop, ping].concat();
+        s.conns[0].subject.send(&both);
+        s.conns[0].oracle.send(&both);
+        s.wait_blocked(1);
+        let push = encode(&[b"RPUSH", key.as_bytes(), b"v"]);
+        let llen = encode(&[b"LLEN", key.as_bytes()]);
+        s.conns[3].check_raw(&[push, llen].concat(), 2);
+        s.reply(0);
+        s.reply(0);
+    }
 }
 
 #[test]
@@ -503,4 +522,47 @@ fn client_unblock_matches_oracle() {
     for (a, b) in ours.iter().zip(&theirs) {
         assert_eq!(escape(a), escape(b));
     }
+}
+
+/// A cluster-mode node owning every slot (SoliKV with two data cores, or the oracle).
+fn cluster_node(oracle: bool) -> Server {
+    let bus = (cluster_port() + 10000).to_string();
+    let flags = ["--cluster-enabled", "yes", "--cluster-port", &bus];
+    let server = if oracle {
+        Server::oracle_with(&flags)
+    } else {
+        Server::start(&[&["--cores", "2"][..], &flags].concat())
+    };
+    let mut c = server.conn();
+    assert_eq!(
+        c.call(&[b"CLUSTER", b"ADDSLOTSRANGE", b"0", b"16383"]),
+        b"+OK\r\n"
+    );
+    let start = Instant::now();
+    while !String::from_utf8_lossy(&c.call(&[b"CLUSTER", b"INFO"])).contains("cluster_state:ok") {
+        assert!(start.elapsed() < DEADLINE, "{} never came up", server.name);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server
+}
+
+#[test]
+fn cluster_mode_checks_slots_before_blocking() {
+    let pair = Pair {
+        subject: cluster_node(false),
+        oracle: cluster_node(true),
+    };
+    let mut s = Scenario::on(pair, 2);
+    s.call(0, "BLPOP a b 0");
+    s.call(0, "BLMOVE {t}a other LEFT LEFT 0");
+    s.call(0, "BLMPOP 0 2 {t}a {u}b LEFT");
+    s.block(0, "BLPOP {t}a {t}b 0", 1);
+    s.call(1, "RPUSH {t}b x");
+    s.reply(0);
+    s.block(0, "BZMPOP 0 2 {t}z {t}y MIN", 1);
+    s.call(1, "ZADD {t}y 1 m");
+    s.reply(0);
+    s.call(1, "CLUSTER DELSLOTS 15495");
+    s.call(0, "BLPOP a 0");
+    s.call(0, "BLPOP a 0.01");
 }
