@@ -4,7 +4,7 @@
 //! the core owning its keys; if no key was ready, the connection registers a waiter with the
 //! blocking registry of every core owning one of its keys (`shard::blocking`) and waits for
 //! the first of: a core serving it, the timeout, the client going away (killed or the socket
-//! closed) or CLIENT UNBLOCK. When all keys (and BLMOVE's destination) live on one core, the
+//! closed), CLIENT UNBLOCK or, in cluster mode, the keys' slot leaving this node. When all keys (and BLMOVE's destination) live on one core, the
 //! attempt and the registration are one synchronous step there, so no write can slip in
 //! between. Keys on several cores (standalone mode) are first tried together under one
 //! cross-core transaction, then each core registers the waiter unless one of its keys became
@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::session::{Flow, Session};
+use crate::cluster::view::{Query, Redirect, Route};
 use crate::cmd::blocking::{is_timeout_reply, Request};
 use crate::cmd::{self, Args, Command, OwnedArgs, Spread};
 use crate::protocol::Reply;
@@ -37,6 +38,8 @@ enum Ended {
     TimedOut,
     /// CLIENT UNBLOCK: with `true` the client gets the UNBLOCKED error.
     Unblocked(bool),
+    /// Cluster mode: the keys' slot is no longer served here (MOVED or CLUSTERDOWN).
+    Redirected(String),
     Gone,
 }
 
@@ -115,7 +118,7 @@ pub async fn run(
             }
         }
         let guard = Blocked::new(ctx, sess, &waiter, &groups);
-        let ended = wait(sess, &waiter.claim, &rx, deadline).await;
+        let ended = wait(ctx, sess, &req, &waiter.claim, &rx, deadline).await;
         drop(guard);
         match ended {
             Ended::Served(reply) => out.raw(&reply),
@@ -124,6 +127,7 @@ pub async fn run(
             Ended::Unblocked(true) => {
                 out.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
             }
+            Ended::Redirected(text) => out.error(&text),
             Ended::Gone => return Flow::Close,
         }
         return Flow::Continue;
@@ -133,7 +137,9 @@ pub async fn run(
 /// Waits until the wait ends. Whatever ends it other than a core serving it must take the
 /// claim first; when a core took it already, its outcome is on its way and wins.
 async fn wait(
+    ctx: &CoreCtx,
     sess: &Session,
+    req: &Request,
     claim: &Claim,
     rx: &flume::Receiver<Outcome>,
     deadline: Option<Instant>,
@@ -166,8 +172,10 @@ async fn wait(
         let handle = &sess.handle;
         let ending = if handle.killed.get() || peer_closed(handle.fd) {
             Some(Ended::Gone)
+        } else if let Some(error) = handle.unblock.take() {
+            Some(Ended::Unblocked(error))
         } else {
-            handle.unblock.take().map(Ended::Unblocked)
+            moved_away(ctx, sess, req).map(Ended::Redirected)
         };
         if let Some(ending) = ending {
             if claim.take() {
@@ -179,6 +187,30 @@ async fn wait(
                 _ => outcome,
             };
         }
+    }
+}
+
+/// Cluster mode: the redirect for a waiter whose slot this node no longer serves, as
+/// redis-server's `clusterRedirectBlockedClientIfNeeded` (a migrating or importing slot keeps
+/// it waiting).
+fn moved_away(ctx: &CoreCtx, sess: &Session, req: &Request) -> Option<String> {
+    if !ctx.cluster.enabled() {
+        return None;
+    }
+    let query = Query {
+        write: true,
+        asking: false,
+        readonly: sess.readonly,
+    };
+    let view = ctx.cluster.view();
+    if !view.ok {
+        // Even with cluster-allow-reads-when-down: only a write could unblock it.
+        return Some(Redirect::Down.text());
+    }
+    let first = req.keys.first().map(Vec::as_slice);
+    match view.route(first.into_iter(), query) {
+        Route::Redirect(r) => Some(r.text()),
+        Route::Here | Route::NeedsKeys(_) => None,
     }
 }
 

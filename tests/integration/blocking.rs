@@ -562,7 +562,11 @@ fn cluster_mode_checks_slots_before_blocking() {
     s.block(0, "BZMPOP 0 2 {t}z {t}y MIN", 1);
     s.call(1, "ZADD {t}y 1 m");
     s.reply(0);
+    // A waiter whose slot stops being served here is let go with the redirect.
+    s.block(0, "BLPOP a 0", 1);
     s.call(1, "CLUSTER DELSLOTS 15495");
+    s.reply(0);
+    s.wait_blocked(0);
     s.call(0, "BLPOP a 0");
     s.call(0, "BLPOP a 0.01");
 }
