@@ -245,3 +245,110 @@ pub async fn serve_task(ctx: Rc<CoreCtx>) {
         serve_ready(&ctx);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::cmd::{Args, OwnedArgs};
+    use crate::config::Config;
+    use crate::shard::core::Shared;
+    use crate::shard::mesh;
+
+    fn ctx() -> CoreCtx {
+        let shared = Arc::new(Shared::new(1, 1, "test".into()));
+        let (senders, _receivers) = mesh::build(1).remove(0);
+        CoreCtx::new(0, senders, shared, Config::defaults())
+    }
+
+    fn waiter(id: u64, line: &[&str]) -> (Waiter, flume::Receiver<Outcome>) {
+        let owned = OwnedArgs::from_parts(line.iter());
+        let args: Args = owned.args();
+        let req = crate::cmd::blocking::parse(args).expect("valid command");
+        let (tx, rx) = flume::bounded(1);
+        let w = Waiter {
+            id,
+            claim: Arc::new(Claim::new(tx)),
+            req: Arc::new(req),
+            proto: Proto::Resp2,
+        };
+        (w, rx)
+    }
+
+    fn run(ctx: &CoreCtx, line: &[&str]) -> Vec<u8> {
+        let owned = OwnedArgs::from_parts(line.iter());
+        let (id, cmd) = crate::cmd::lookup(line[0].as_bytes()).expect("known command");
+        let mut reply = Reply::new(Proto::Resp2);
+        ctx.exec_keyed(id, cmd, owned.args(), &mut reply, false);
+        reply.buf
+    }
+
+    fn served(rx: &flume::Receiver<Outcome>) -> Option<Vec<u8>> {
+        match rx.try_recv() {
+            Ok(Outcome::Reply(r)) => Some(r),
+            Ok(Outcome::Retry) => panic!("no retry on one core"),
+            Err(_) => None,
+        }
+    }
+
+    #[test]
+    fn waiters_are_served_in_order_while_the_key_holds_elements() {
+        let ctx = ctx();
+        let (a, ra) = waiter(1, &["blpop", "k", "0"]);
+        let (b, rb) = waiter(2, &["bzpopmin", "k", "0"]);
+        let (c, rc) = waiter(3, &["brpop", "other", "k", "0"]);
+        let (d, rd) = waiter(4, &["blpop", "k", "0"]);
+        register(&ctx, &a, &a.req.keys);
+        register(&ctx, &b, &b.req.keys);
+        register(&ctx, &c, &c.req.keys);
+        register(&ctx, &d, &d.req.keys);
+        assert_eq!(run(&ctx, &["rpush", "k", "x", "y"]), b":2\r\n");
+        assert_eq!(served(&ra).unwrap(), b"*2\r\n$1\r\nk\r\n$1\r\nx\r\n");
+        assert_eq!(served(&rc).unwrap(), b"*2\r\n$1\r\nk\r\n$1\r\ny\r\n");
+        assert!(served(&rb).is_none(), "a sorted-set waiter ignores lists");
+        assert!(served(&rd).is_none(), "two elements serve two waiters");
+        assert_eq!(run(&ctx, &["exists", "k"]), b":0\r\n");
+        // A waiter that gave up (claim taken) is skipped; the next one is served.
+        assert!(d.claim.take());
+        let (e, re) = waiter(5, &["blpop", "k", "0"]);
+        register(&ctx, &e, &e.req.keys);
+        run(&ctx, &["lpush", "k", "z"]);
+        assert!(served(&rd).is_none());
+        assert_eq!(served(&re).unwrap(), b"*2\r\n$1\r\nk\r\n$1\r\nz\r\n");
+        run(&ctx, &["zadd", "k", "1", "m"]);
+        assert_eq!(
+            served(&rb).unwrap(),
+            b"*3\r\n$1\r\nk\r\n$1\r\nm\r\n$1\r\n1\r\n"
+        );
+        cancel(&ctx, c.id, &c.req.keys);
+        assert!(ctx.blocking.borrow().queues.is_empty());
+        assert!(ctx.ks.borrow().ready.is_idle());
+    }
+
+    #[test]
+    fn exec_defers_serving_until_it_ends() {
+        let ctx = ctx();
+        let (a, ra) = waiter(1, &["blmove", "src", "dst", "LEFT", "RIGHT", "0"]);
+        let (b, rb) = waiter(2, &["blpop", "dst", "0"]);
+        register(&ctx, &a, &a.req.keys);
+        register(&ctx, &b, &b.req.keys);
+        {
+            let _defer = Defer::new(&ctx);
+            run(&ctx, &["rpush", "src", "1"]);
+            assert!(served(&ra).is_none(), "nothing is served inside EXEC");
+        }
+        assert_eq!(served(&ra).unwrap(), b"$1\r\n1\r\n");
+        assert_eq!(
+            served(&rb).unwrap(),
+            b"*2\r\n$3\r\ndst\r\n$1\r\n1\r\n",
+            "the moved element serves the destination's waiter in the same pass"
+        );
+        // A key ready when registering serves at once.
+        run(&ctx, &["rpush", "now", "v"]);
+        let (c, rc) = waiter(3, &["blpop", "none", "now", "0"]);
+        register_or_serve(&ctx, &c, &c.req.keys);
+        assert_eq!(served(&rc).unwrap(), b"*2\r\n$3\r\nnow\r\n$1\r\nv\r\n");
+        assert!(ctx.blocking.borrow().queues.is_empty());
+    }
+}
