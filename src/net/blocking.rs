@@ -117,7 +117,7 @@ pub async fn run(
                 }
             }
         }
-        let guard = Blocked::new(ctx, sess, &waiter, &groups);
+        let guard = Blocked::new(ctx, sess, &waiter, &groups, deadline.is_some());
         let ended = wait(ctx, sess, &req, &waiter.claim, &rx, deadline).await;
         drop(guard);
         match ended {
@@ -214,8 +214,9 @@ fn moved_away(ctx: &CoreCtx, sess: &Session, req: &Request) -> Option<String> {
     }
 }
 
-/// Whether the client closed its end: a peek at the socket reads end-of-file or fails.
-/// Data the client sent meanwhile stays queued for after the reply.
+/// Whether the client closed its end: a peek at the socket reads end-of-file or fails, or
+/// the connection is in CLOSE_WAIT behind data the client sent meanwhile (which otherwise
+/// stays queued for after the reply).
 fn peer_closed(fd: std::os::fd::RawFd) -> bool {
     let mut byte = 0u8;
     // SAFETY: reads at most one byte into `byte`, which outlives the call.
@@ -230,13 +231,37 @@ fn peer_closed(fd: std::os::fd::RawFd) -> bool {
     if n == 0 {
         return true;
     }
-    n < 0 && {
-        let err = std::io::Error::last_os_error().kind();
-        !matches!(
-            err,
-            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
-        )
+    if n > 0 {
+        // Commands sent after the blocking one wait unread; a FIN behind them still shows
+        // in the connection's state, and redis-server would have read up to it and closed.
+        return tcp_state(fd) == Some(TCP_CLOSE_WAIT);
     }
+    let err = std::io::Error::last_os_error().kind();
+    !matches!(
+        err,
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
+    )
+}
+
+/// Linux's `TCP_CLOSE_WAIT`: the peer has closed its side.
+const TCP_CLOSE_WAIT: u8 = 8;
+
+/// The kernel's state of the TCP connection on `fd`.
+fn tcp_state(fd: std::os::fd::RawFd) -> Option<u8> {
+    // SAFETY: an all-zero `tcp_info` is a valid value of this plain C struct.
+    let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
+    // SAFETY: `info` and `len` are valid for writes and `len` holds the buffer's size.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd,
+            libc::IPPROTO_TCP,
+            libc::TCP_INFO,
+            (&mut info as *mut libc::tcp_info).cast(),
+            &mut len,
+        )
+    };
+    (rc == 0).then_some(info.tcpi_state)
 }
 
 /// A connection counted as blocked; dropping it ends the wait: the claim is taken (so no
@@ -247,6 +272,7 @@ struct Blocked {
     id: u64,
     claim: Arc<Claim>,
     groups: Vec<(usize, Vec<Vec<u8>>)>,
+    timed: bool,
 }
 
 impl Blocked {
@@ -255,8 +281,14 @@ impl Blocked {
         sess: &Session,
         waiter: &Waiter,
         groups: &[(usize, Vec<Vec<u8>>)],
+        timed: bool,
     ) -> Blocked {
         ctx.shared.blocked_clients.fetch_add(1, Ordering::Relaxed);
+        if timed {
+            ctx.shared
+                .blocked_with_timeout
+                .fetch_add(1, Ordering::Relaxed);
+        }
         sess.handle.blocked.set(true);
         sess.handle.unblock.set(None);
         Blocked {
@@ -265,6 +297,7 @@ impl Blocked {
             id: waiter.id,
             claim: waiter.claim.clone(),
             groups: groups.to_vec(),
+            timed,
         }
     }
 }
@@ -272,10 +305,11 @@ impl Blocked {
 impl Drop for Blocked {
     fn drop(&mut self) {
         self.claim.take();
-        self.ctx
-            .shared
-            .blocked_clients
-            .fetch_sub(1, Ordering::Relaxed);
+        let shared = &self.ctx.shared;
+        shared.blocked_clients.fetch_sub(1, Ordering::Relaxed);
+        if self.timed {
+            shared.blocked_with_timeout.fetch_sub(1, Ordering::Relaxed);
+        }
         self.handle.blocked.set(false);
         self.handle.unblock.set(None);
         let id = self.id;

@@ -39,8 +39,10 @@ pub struct Shared {
     pub nshards: usize,
     /// Which cores have Pub/Sub subscribers (read by publishers on every core).
     pub pubsub: super::pubsub::Summary,
-    /// Clients waiting in a blocking command (INFO `blocked_clients`).
+    /// Clients waiting in a blocking command (INFO `blocked_clients`), and those of them
+    /// with a timeout (`clients_in_timeout_table`).
     pub blocked_clients: AtomicUsize,
+    pub blocked_with_timeout: AtomicUsize,
 }
 
 impl Shared {
@@ -58,6 +60,7 @@ impl Shared {
             nshards,
             pubsub: super::pubsub::Summary::new(ncores),
             blocked_clients: AtomicUsize::new(0),
+            blocked_with_timeout: AtomicUsize::new(0),
         }
     }
 }

@@ -455,7 +455,15 @@ fn disconnected_waiters_lose_no_elements() {
         drop(waiter);
         wait_blocked(&server, 0);
     }
+    // Commands pipelined behind the blocking one do not hide the disconnect.
+    let mut waiter = server.conn();
+    let blpop = encode(&[b"BLPOP", a.as_bytes(), b"0"]);
+    waiter.send(&[blpop, encode(&[b"LPUSH", b"late", b"1"])].concat());
+    wait_blocked(&server, 1);
+    drop(waiter);
+    wait_blocked(&server, 0);
     let mut c = server.conn();
+    assert_eq!(c.call(&[b"EXISTS", b"late"]), b":0\r\n");
     assert_eq!(c.call(&[b"RPUSH", a.as_bytes(), b"x"]), b":1\r\n");
     assert_eq!(c.call(&[b"RPUSH", b.as_bytes(), b"y"]), b":1\r\n");
     assert_eq!(c.call(&[b"LLEN", a.as_bytes()]), b":1\r\n");
@@ -476,6 +484,38 @@ fn disconnected_waiters_lose_no_elements() {
     );
     wait_blocked(&server, 0);
     let _ = Conn::connect(server.port);
+}
+
+#[test]
+fn info_counts_blocked_clients_and_their_timeouts() {
+    let mut s = Scenario::start(3);
+    s.block(0, "BLPOP k 30", 1);
+    s.block(1, "BZPOPMIN z 0", 2);
+    let info = |server: &Server| {
+        let mut c = server.conn();
+        let text = String::from_utf8_lossy(&c.call(&[b"INFO", b"clients"])).to_string();
+        text.lines()
+            .filter(|l| l.starts_with("blocked_clients") || l.contains("timeout_table"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(info(&s.pair.subject), info(&s.pair.oracle));
+    assert_eq!(
+        info(&s.pair.subject),
+        ["blocked_clients:2", "clients_in_timeout_table:1"]
+    );
+    let flags = |server: &Server| {
+        let mut c = server.conn();
+        let list = String::from_utf8_lossy(&c.call(&[b"CLIENT", b"LIST"])).to_string();
+        list.matches("flags=b ").count()
+    };
+    assert_eq!(flags(&s.pair.subject), 2);
+    assert_eq!(flags(&s.pair.oracle), 2);
+    s.call(2, "RPUSH k v");
+    s.reply(0);
+    s.call(2, "ZADD z 1 m");
+    s.reply(1);
+    s.wait_blocked(0);
 }
 
 /// CLIENT UNBLOCK on a waiter (as a timeout and with the UNBLOCKED error) and on clients not
