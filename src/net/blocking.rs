@@ -3,10 +3,11 @@
 //! Runs on the connection's data core. The command first runs as its non-blocking form on
 //! the core owning its keys; if no key was ready, the connection registers a waiter with the
 //! blocking registry of every core owning one of its keys (`shard::blocking`) and waits for
-//! the first of: a core serving it, the timeout, the client going away (killed or the socket
-//! closed), CLIENT UNBLOCK or, in cluster mode, the keys' slot leaving this node. When all keys (and BLMOVE's destination) live on one core, the
-//! attempt and the registration are one synchronous step there, so no write can slip in
-//! between. Keys on several cores (standalone mode) are first tried together under one
+//! the first of: a core serving it, CLIENT UNBLOCK (both arrive on the waiter's channel), the
+//! timeout, the client going away (its socket reports a hang-up, or it was killed) or, in
+//! cluster mode, the keys' slot leaving this node. Nothing polls while the client waits, but
+//! that last check. When all keys (and BLMOVE's destination) live on one core, the attempt and
+//! the registration are one synchronous step there, so no write can slip in between. Keys on several cores (standalone mode) are first tried together under one
 //! cross-core transaction, then each core registers the waiter unless one of its keys became
 //! ready meanwhile, in which case it serves it on the spot. Whoever ends the wait takes the
 //! waiter's claim first; a served reply that raced a timeout or a disconnect wins over it.
@@ -25,8 +26,9 @@ use crate::shard::blocking::{self, Claim, Outcome, Waiter};
 use crate::shard::core::CoreCtx;
 use crate::shard::{spread, task};
 
-/// How often a blocked connection looks whether its client went away.
-const CHECK_INTERVAL: Duration = Duration::from_millis(20);
+/// How often a blocked connection checks, in cluster mode, that its slot is still served
+/// here (redis-server checks each client about once a second).
+const CLUSTER_CHECK: Duration = Duration::from_millis(100);
 
 /// Identifies one blocking wait across cores.
 static NEXT_WAIT: AtomicU64 = AtomicU64::new(1);
@@ -134,8 +136,9 @@ pub async fn run(
     }
 }
 
-/// Waits until the wait ends. Whatever ends it other than a core serving it must take the
-/// claim first; when a core took it already, its outcome is on its way and wins.
+/// Waits until the wait ends. Whatever ends it other than the claim's channel (a core
+/// serving it, CLIENT UNBLOCK) must take the claim first; when someone took it already,
+/// their outcome is on its way and wins, except over a client that went away.
 async fn wait(
     ctx: &CoreCtx,
     sess: &Session,
@@ -147,46 +150,52 @@ async fn wait(
     let served = |outcome| match outcome {
         Ok(Outcome::Reply(reply)) => Ended::Served(reply),
         Ok(Outcome::Retry) => Ended::Retry,
+        Ok(Outcome::Unblocked(error)) => Ended::Unblocked(error),
         Err(_) => Ended::Gone,
     };
-    loop {
-        let now = Instant::now();
-        let tick = match deadline {
-            Some(d) if d <= now => {
-                if claim.take() {
-                    return Ended::TimedOut;
-                }
-                return served(rx.recv_async().await);
+    let outcome = async { served(rx.recv_async().await) };
+    let timeout = async {
+        match deadline {
+            Some(d) => {
+                glommio::timer::sleep(d.saturating_duration_since(Instant::now())).await;
+                Ended::TimedOut
             }
-            Some(d) => (d - now).min(CHECK_INTERVAL),
-            None => CHECK_INTERVAL,
-        };
-        let got = futures_lite::future::or(async { Some(rx.recv_async().await) }, async {
-            glommio::timer::sleep(tick).await;
-            None
-        })
-        .await;
-        if let Some(outcome) = got {
-            return served(outcome);
+            None => std::future::pending().await,
         }
-        let handle = &sess.handle;
-        let ending = if handle.killed.get() || peer_closed(handle.fd) {
-            Some(Ended::Gone)
-        } else if let Some(error) = handle.unblock.take() {
-            Some(Ended::Unblocked(error))
-        } else {
-            moved_away(ctx, sess, req).map(Ended::Redirected)
+    };
+    let gone = async {
+        let Some(socket) = sess.socket.as_ref() else {
+            return std::future::pending().await;
         };
-        if let Some(ending) = ending {
-            if claim.take() {
-                return ending;
+        loop {
+            socket.readable().await;
+            if sess.handle.killed.get() || peer_closed(sess.handle.fd) {
+                return Ended::Gone;
             }
-            let outcome = served(rx.recv_async().await);
-            return match ending {
-                Ended::Gone => Ended::Gone,
-                _ => outcome,
-            };
         }
+    };
+    let moved = async {
+        if !ctx.cluster.enabled() {
+            return std::future::pending().await;
+        }
+        loop {
+            glommio::timer::sleep(CLUSTER_CHECK).await;
+            if let Some(text) = moved_away(ctx, sess, req) {
+                return Ended::Redirected(text);
+            }
+        }
+    };
+    use futures_lite::future::or;
+    let ended = or(outcome, or(timeout, or(gone, moved))).await;
+    if let Some(socket) = sess.socket.as_ref() {
+        // The watch may have consumed the report of commands sent after this one.
+        socket.rearm_readable();
+    }
+    match ended {
+        Ended::Served(_) | Ended::Retry | Ended::Unblocked(_) => ended,
+        _ if claim.take() => ended,
+        Ended::Gone => Ended::Gone,
+        _ => served(rx.recv_async().await),
     }
 }
 
@@ -289,8 +298,7 @@ impl Blocked {
                 .blocked_with_timeout
                 .fetch_add(1, Ordering::Relaxed);
         }
-        sess.handle.blocked.set(true);
-        sess.handle.unblock.set(None);
+        *sess.handle.waiting.borrow_mut() = Some(waiter.claim.clone());
         Blocked {
             ctx: ctx.clone(),
             handle: sess.handle.clone(),
@@ -310,8 +318,7 @@ impl Drop for Blocked {
         if self.timed {
             shared.blocked_with_timeout.fetch_sub(1, Ordering::Relaxed);
         }
-        self.handle.blocked.set(false);
-        self.handle.unblock.set(None);
+        *self.handle.waiting.borrow_mut() = None;
         let id = self.id;
         for (core, keys) in std::mem::take(&mut self.groups) {
             if core == self.ctx.core {

@@ -35,6 +35,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
         log::warn!("cannot add a client socket to the epoll set");
         return;
     };
+    let registration = Rc::new(registration);
     let id = ctx
         .shared
         .next_client_id
@@ -50,6 +51,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
     ctx.clients.borrow_mut().add(handle.clone());
     let authenticated = ctx.opts.borrow().requirepass.is_none();
     let mut sess = Session::new(handle.clone(), authenticated);
+    sess.socket = Some(registration.clone());
     let mut conn = Conn::new(ctx.ncores);
     let mut drained = false;
     loop {

@@ -41,6 +41,8 @@ pub enum Outcome {
     /// A key is ready but BLMOVE's destination lives on another core: the connection runs
     /// the move again as one cross-core transaction.
     Retry,
+    /// CLIENT UNBLOCK: as on timeout, or with `true` the UNBLOCKED error.
+    Unblocked(bool),
 }
 
 /// The one-shot right to end a blocked client's wait, shared by all its registrations.
@@ -64,6 +66,15 @@ impl Claim {
 
     pub fn is_taken(&self) -> bool {
         self.taken.load(Ordering::Acquire)
+    }
+
+    /// Ends the wait for CLIENT UNBLOCK; false when it was already ending.
+    pub fn unblock(&self, error: bool) -> bool {
+        let took = self.take();
+        if took {
+            self.send(Outcome::Unblocked(error));
+        }
+        took
     }
 
     fn send(&self, outcome: Outcome) {
@@ -287,7 +298,7 @@ mod tests {
     fn served(rx: &flume::Receiver<Outcome>) -> Option<Vec<u8>> {
         match rx.try_recv() {
             Ok(Outcome::Reply(r)) => Some(r),
-            Ok(Outcome::Retry) => panic!("no retry on one core"),
+            Ok(other) => panic!("unexpected {other:?}"),
             Err(_) => None,
         }
     }

@@ -30,10 +30,9 @@ pub struct ClientHandle {
     pub qbuf: Cell<usize>,
     /// Pub/Sub subscriptions: channels, patterns, shard channels.
     pub subs: Cell<[usize; 3]>,
-    /// Waiting in a blocking command (`net::blocking`).
-    pub blocked: Cell<bool>,
-    /// CLIENT UNBLOCK asked the blocked connection to stop waiting; `true`: with an error.
-    pub unblock: Cell<Option<bool>>,
+    /// The claim of the blocking command the connection waits in (`net::blocking`), for
+    /// CLIENT UNBLOCK and the `b` flag.
+    pub waiting: RefCell<Option<std::sync::Arc<super::blocking::Claim>>>,
 }
 
 impl ClientHandle {
@@ -55,8 +54,7 @@ impl ClientHandle {
             killed: Cell::new(false),
             qbuf: Cell::new(0),
             subs: Cell::new([0; 3]),
-            blocked: Cell::new(false),
-            unblock: Cell::new(None),
+            waiting: RefCell::new(None),
         }
     }
 
@@ -67,7 +65,7 @@ impl ClientHandle {
         if sub + psub + ssub > 0 {
             flags.push('P');
         }
-        if self.blocked.get() {
+        if self.waiting.borrow().is_some() {
             flags.push('b');
         }
         if self.no_evict.get() {

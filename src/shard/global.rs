@@ -277,10 +277,11 @@ async fn client_unblock(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
     let found = ctx
         .on_all_cores(move |c| {
             let clients = c.clients.borrow();
-            let target = clients
-                .iter()
-                .find(|h| h.id as i64 == id && h.blocked.get());
-            target.map(|h| h.unblock.set(Some(error))).is_some()
+            let Some(target) = clients.iter().find(|h| h.id as i64 == id) else {
+                return false;
+            };
+            let waiting = target.waiting.borrow();
+            waiting.as_ref().is_some_and(|claim| claim.unblock(error))
         })
         .await;
     out.int(found.contains(&true) as i64);
