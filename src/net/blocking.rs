@@ -119,8 +119,13 @@ pub async fn run(
                 }
             }
         }
-        let guard = Blocked::new(ctx, sess, &waiter, &groups, deadline.is_some());
+        let mut guard = Blocked::new(ctx, sess, &waiter, &groups, deadline.is_some());
         let ended = wait(ctx, sess, &req, &waiter.claim, &rx, deadline).await;
+        if matches!(ended, Ended::Served(_) | Ended::Retry) && req.keys.len() == 1 {
+            // The serving core removed the only registration (a queue of workers on one key
+            // would otherwise pay a walk of the queue per served worker).
+            guard.groups.clear();
+        }
         drop(guard);
         match ended {
             Ended::Served(reply) => out.raw(&reply),

@@ -101,7 +101,7 @@ pub struct Registry {
     deferred: Cell<bool>,
 }
 
-/// Registers `waiter` under each of `keys` (all owned by this core).
+/// Registers `waiter` under each of `keys` (distinct, all owned by this core).
 pub fn register(ctx: &CoreCtx, waiter: &Waiter, keys: &[Vec<u8>]) {
     let mut reg = ctx.blocking.borrow_mut();
     let mut ks = ctx.ks.borrow_mut();
@@ -110,9 +110,7 @@ pub fn register(ctx: &CoreCtx, waiter: &Waiter, keys: &[Vec<u8>]) {
             Some(q) => q,
             None => reg.queues.entry(Key::from(key.as_slice())).or_default(),
         };
-        if !queue.iter().any(|w| w.id == waiter.id) {
-            queue.push_back(waiter.clone());
-        }
+        queue.push_back(waiter.clone());
         ks.ready.wait(key);
     }
 }

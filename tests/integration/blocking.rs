@@ -610,3 +610,29 @@ fn cluster_mode_checks_slots_before_blocking() {
     s.call(0, "BLPOP a 0");
     s.call(0, "BLPOP a 0.01");
 }
+
+#[test]
+fn many_workers_on_one_queue_each_get_one_job_in_order() {
+    let server = Server::start(&["--cores", "2"]);
+    let n = 40;
+    let mut workers: Vec<Conn> = (0..n).map(|_| server.conn()).collect();
+    for (i, w) in workers.iter_mut().enumerate() {
+        w.send(&encode(&[b"BRPOP", b"jobs", b"0"]));
+        wait_blocked(&server, i + 1);
+    }
+    let mut producer = server.conn();
+    let jobs: Vec<Vec<u8>> = (0..n).map(|i| format!("job{i}").into_bytes()).collect();
+    let mut push: Vec<&[u8]> = vec![b"LPUSH", b"jobs"];
+    push.extend(jobs.iter().map(Vec::as_slice));
+    assert_eq!(producer.call(&push), format!(":{n}\r\n").as_bytes());
+    for (i, w) in workers.iter_mut().enumerate() {
+        let want = format!("*2\r\n$4\r\njobs\r\n${}\r\njob{i}\r\n", jobs[i].len());
+        assert_eq!(
+            escape(&w.read_reply()),
+            escape(want.as_bytes()),
+            "worker {i}"
+        );
+    }
+    wait_blocked(&server, 0);
+    assert_eq!(producer.call(&[b"EXISTS", b"jobs"]), b":0\r\n");
+}
