@@ -6,10 +6,13 @@
 //! the first of: a core serving it, CLIENT UNBLOCK (both arrive on the waiter's channel), the
 //! timeout, the client going away (its socket reports a hang-up, or it was killed) or, in
 //! cluster mode, the keys' slot leaving this node. Nothing polls while the client waits, but
-//! that last check. When all keys (and BLMOVE's destination) live on one core, the attempt and
-//! the registration are one synchronous step there, so no write can slip in between. Keys on several cores (standalone mode) are first tried together under one
-//! cross-core transaction, then each core registers the waiter unless one of its keys became
-//! ready meanwhile, in which case it serves it on the spot. Whoever ends the wait takes the
+//! that last check.
+//!
+//! When all keys (and BLMOVE's destination) live on one core, the attempt and the
+//! registration are one synchronous step there, so no write can slip in between. Keys on
+//! several cores (standalone mode) are first tried together under one cross-core
+//! transaction, then each core registers the waiter unless one of its keys became ready
+//! meanwhile, in which case it serves it on the spot. Whoever ends the wait takes the
 //! waiter's claim first; a served reply that raced a timeout or a disconnect wins over it.
 
 use std::rc::Rc;
