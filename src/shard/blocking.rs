@@ -157,6 +157,10 @@ fn serve_one(ctx: &CoreCtx, waiter: &Waiter, key: &[u8]) {
     let mut reply = Reply::new(waiter.proto);
     let served = serve_key(&mut ctx.keyspace(), &waiter.req, key, &mut reply);
     debug_assert!(served, "a ready key serves its waiter");
+    if !served {
+        // Unreachable (the key was found ready in this same step); answer validly anyway.
+        waiter.req.timeout_reply(&mut reply);
+    }
     waiter.claim.send(Outcome::Reply(reply.buf));
 }
 
