@@ -22,6 +22,8 @@
 //! - `pubsub`: subscribe sequences and random streams against the oracle, delivery across
 //!   data cores, RESP3 pushes, the `redis` crate's PubSub, the output buffer limit.
 //! - `gen_multi`: MULTI/EXEC blocks for the differential streams.
+//! - `blocking`: blocking pops with several connections against the oracle (FIFO order,
+//!   timeouts, wake-ups by pushes, EXEC and RENAME), across data cores, disconnects.
 //! - `multi`: MULTI/EXEC/WATCH against the oracle, WATCH invalidation from other connections,
 //!   cross-core EXEC atomicity.
 //! - `protocol`: malformed input, inline commands, pipelining, partial writes, RESP3.
@@ -38,6 +40,7 @@ mod integration {
     pub mod atomicity;
     pub mod auth;
     pub mod bitmap;
+    pub mod blocking;
     pub mod client_crate;
     pub mod cluster;
     pub mod cluster_bus;

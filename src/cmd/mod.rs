@@ -7,6 +7,7 @@
 
 pub mod args;
 pub mod bitmap;
+pub mod blocking;
 pub mod collection;
 pub mod error;
 pub mod hash;
@@ -203,6 +204,9 @@ pub const NO_AUTH: u16 = 1;
 pub const WRITE: u16 = 1 << 1;
 /// Administrative.
 pub const ADMIN: u16 = 1 << 2;
+/// May block the client (BLPOP, BZPOPMIN, ...): outside MULTI the connection waits
+/// (`net::blocking`) instead of taking the handler's timeout reply.
+pub const BLOCKING: u16 = 1 << 3;
 
 /// One command's table entry.
 #[derive(Clone, Copy, Debug)]
@@ -227,7 +231,7 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 11] {
+fn families() -> [&'static [Command]; 12] {
     [
         string::COMMANDS,
         keys::COMMANDS,
@@ -240,6 +244,7 @@ fn families() -> [&'static [Command]; 11] {
         hll::COMMANDS,
         pubsub::COMMANDS,
         txn::COMMANDS,
+        blocking::COMMANDS,
     ]
 }
 

@@ -35,6 +35,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
         log::warn!("cannot add a client socket to the epoll set");
         return;
     };
+    let registration = Rc::new(registration);
     let id = ctx
         .shared
         .next_client_id
@@ -50,6 +51,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
     ctx.clients.borrow_mut().add(handle.clone());
     let authenticated = ctx.opts.borrow().requirepass.is_none();
     let mut sess = Session::new(handle.clone(), authenticated);
+    sess.socket = Some(registration.clone());
     let mut conn = Conn::new(ctx.ncores);
     let mut drained = false;
     loop {
@@ -443,6 +445,10 @@ async fn dispatch(
     }
     match cmd.exec {
         Exec::Keyed(_, spread) => {
+            if let Some(req) = super::blocking::prepare(cmd, args) {
+                pending.flush(ctx, out).await;
+                return super::blocking::run(ctx, sess, id, cmd, args, req, out).await;
+            }
             let mut target: Option<usize> = None;
             let mut spans_cores = false;
             cmd::for_each_key(cmd, args, |i| {

@@ -2,6 +2,7 @@
 //!
 //! Runs on every data core's executor.
 
+pub mod blocking;
 pub mod conn;
 pub mod listener;
 pub mod multi;

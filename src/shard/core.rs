@@ -39,6 +39,10 @@ pub struct Shared {
     pub nshards: usize,
     /// Which cores have Pub/Sub subscribers (read by publishers on every core).
     pub pubsub: super::pubsub::Summary,
+    /// Clients waiting in a blocking command (INFO `blocked_clients`), and those of them
+    /// with a timeout (`clients_in_timeout_table`).
+    pub blocked_clients: AtomicUsize,
+    pub blocked_with_timeout: AtomicUsize,
 }
 
 impl Shared {
@@ -55,6 +59,8 @@ impl Shared {
             ncores,
             nshards,
             pubsub: super::pubsub::Summary::new(ncores),
+            blocked_clients: AtomicUsize::new(0),
+            blocked_with_timeout: AtomicUsize::new(0),
         }
     }
 }
@@ -231,6 +237,8 @@ pub struct CoreCtx {
     pub cluster: crate::cluster::control::CoreCluster,
     /// This core's Pub/Sub subscriptions.
     pub pubsub: RefCell<super::pubsub::Registry>,
+    /// Clients blocked on this core's keys.
+    pub blocking: RefCell<super::blocking::Registry>,
 }
 
 impl CoreCtx {
@@ -254,6 +262,7 @@ impl CoreCtx {
             outbox: Outbox::new(ncores),
             cluster: Default::default(),
             pubsub: RefCell::new(Default::default()),
+            blocking: RefCell::new(Default::default()),
         }
     }
 
@@ -310,6 +319,7 @@ impl CoreCtx {
             reply.error("ERR internal error while executing the command");
         }
         self.stats.record(id, &args, &reply.buf[start..], began);
+        super::blocking::after_command(self);
     }
 
     /// Runs every command of a batch from another core and returns the replies.
@@ -435,4 +445,5 @@ pub fn spawn_mesh_receivers(ctx: &Rc<CoreCtx>, receivers: MeshReceivers) {
         task::spawn(serve_ctl_link(ctx.clone(), link)).detach();
     }
     task::spawn(Outbox::run_flusher(ctx.clone())).detach();
+    task::spawn(super::blocking::serve_task(ctx.clone())).detach();
 }

@@ -152,6 +152,8 @@ pub async fn run(
         }
         out.array(cmds.len());
         let no_touch = sess.handle.no_touch.get();
+        // Blocked clients are served after the whole transaction, as in redis-server.
+        let _defer = super::blocking::Defer::new(ctx);
         for q in &cmds {
             match q.cmd.exec {
                 Exec::Keyed(..) => ctx.exec_keyed(q.id, q.cmd, q.args.args(), out, no_touch),

@@ -153,9 +153,11 @@ fn clients(ctx: &CoreCtx, s: &mut String) -> &'static str {
     let _ = write!(
         s,
         "connected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\n\
-         blocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
+         blocked_clients:{}\r\ntracking_clients:0\r\nclients_in_timeout_table:{}\r\n",
         ctx.shared.connected_clients.load(Ordering::Relaxed),
         ctx.opts.borrow().maxclients,
+        ctx.shared.blocked_clients.load(Ordering::Relaxed),
+        ctx.shared.blocked_with_timeout.load(Ordering::Relaxed),
     );
     "Clients"
 }

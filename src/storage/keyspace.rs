@@ -12,6 +12,7 @@ use hashbrown::HashMap;
 
 use super::key::Key;
 use super::limits::Limits;
+use super::ready::ReadyKeys;
 use super::value::Value;
 use super::watch::Watches;
 use crate::topology::{key_slot, SlotId, SLOT_COUNT};
@@ -95,6 +96,8 @@ pub struct Keyspace {
     pub limits: Limits,
     /// Keys connections WATCH on this core; every change below is reported to it.
     pub watches: Watches,
+    /// Keys blocked clients wait on; every value stored below is reported to it.
+    pub ready: ReadyKeys,
 }
 
 impl Keyspace {
@@ -121,6 +124,7 @@ impl Keyspace {
             no_touch: false,
             limits: Limits::default(),
             watches: Watches::default(),
+            ready: ReadyKeys::default(),
         }
     }
 
@@ -247,6 +251,9 @@ impl Keyspace {
     /// Stores `value` under `key` with the given expiry, replacing any previous entry, which
     /// is returned.
     pub fn insert(&mut self, key: &[u8], value: Value, expire_at: ExpireAt) -> Option<Entry> {
+        if !self.ready.is_idle() {
+            self.ready.note(key, &value);
+        }
         let now = self.now_ms;
         let access = self.clock_seconds();
         let table = self.table(key_slot(key));
@@ -287,6 +294,9 @@ impl Keyspace {
 
     /// Stores `value` under `key`, keeping the existing TTL when the key exists.
     pub fn insert_keep_ttl(&mut self, key: &[u8], value: Value) {
+        if !self.ready.is_idle() {
+            self.ready.note(key, &value);
+        }
         match self.get(key) {
             Some(entry) => entry.value = value,
             None => {

@@ -22,6 +22,7 @@
 
 mod args;
 mod bitmap;
+mod blocking;
 mod cluster;
 mod command;
 mod connection;
@@ -49,6 +50,9 @@ mod pubsub_tests;
 
 #[cfg(test)]
 mod transaction_tests;
+
+#[cfg(test)]
+mod blocking_tests;
 
 pub use args::Arg;
 pub use command::{command, write_docs, write_info};
