@@ -16,7 +16,9 @@ pub struct Pair(Box<[u8]>);
 
 impl Pair {
     pub fn new(field: &[u8], value: &[u8]) -> Pair {
-        let mut buf = Vec::with_capacity(field.len() + value.len() + 3);
+        // Exactly the bytes needed, so the boxed slice is not reallocated to fit.
+        let header = (usize::BITS - field.len().leading_zeros()).div_ceil(7).max(1) as usize;
+        let mut buf = Vec::with_capacity(header + field.len() + value.len());
         let mut n = field.len();
         loop {
             let byte = (n & 0x7f) as u8;
@@ -44,6 +46,17 @@ impl Pair {
             shift += 7;
         }
         unreachable!("a pair always holds a complete length")
+    }
+
+    /// Replaces the value in place when the new one has the same length; false otherwise.
+    fn overwrite_value(&mut self, value: &[u8]) -> bool {
+        let (start, len) = self.header();
+        let old = &mut self.0[start + len..];
+        if old.len() != value.len() {
+            return false;
+        }
+        old.copy_from_slice(value);
+        true
     }
 
     pub fn field(&self) -> &[u8] {
@@ -299,7 +312,11 @@ impl Hash {
         self.prepare_for(field, value, limits);
         let new = match self {
             Hash::Small(l) => l.set(field, value),
-            Hash::Big(t) => t.insert(Pair::new(field, value)).is_none(),
+            Hash::Big(t) => {
+                // Same-length values (counters, fixed-size records) are rewritten in place.
+                let in_place = t.get_mut(field).is_some_and(|p| p.overwrite_value(value));
+                !in_place && t.insert(Pair::new(field, value)).is_none()
+            }
         };
         if self.len() > limits.hash_entries {
             self.convert();
