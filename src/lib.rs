@@ -26,6 +26,7 @@ pub mod config;
 pub mod glob;
 pub mod net;
 pub mod protocol;
+pub mod script;
 pub mod shard;
 pub mod storage;
 pub mod topology;

@@ -15,6 +15,7 @@ pub mod keys;
 pub mod list;
 pub mod meta;
 pub mod pubsub;
+pub mod scripting;
 pub mod server;
 pub mod set;
 pub mod string;
@@ -108,6 +109,8 @@ pub enum Exec {
     PubSub(PubSubCmd),
     /// MULTI, EXEC, DISCARD, WATCH, UNWATCH (`net::multi`).
     Txn(txn::TxnCmd),
+    /// EVAL, EVALSHA, their `_RO` forms and SCRIPT (`crate::script`).
+    Script(scripting::ScriptCmd),
 }
 
 /// Which arguments are keys, as redis-server's first/last/step triple.
@@ -159,7 +162,7 @@ impl KeyRange {
 /// Whether a command's key positions come from its table range; otherwise they come from its
 /// key specs (see [`for_each_key`]).
 pub fn keys_from_range(cmd: &Command) -> bool {
-    cmd.keys != KeyRange::NONE || !matches!(cmd.exec, Exec::Keyed(..))
+    cmd.keys != KeyRange::NONE || !matches!(cmd.exec, Exec::Keyed(..) | Exec::Script(_))
 }
 
 /// Calls `f` with the index of every key argument of `args`: from the table's key range, or,
@@ -227,7 +230,7 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 11] {
+fn families() -> [&'static [Command]; 12] {
     [
         string::COMMANDS,
         keys::COMMANDS,
@@ -240,6 +243,7 @@ fn families() -> [&'static [Command]; 11] {
         hll::COMMANDS,
         pubsub::COMMANDS,
         txn::COMMANDS,
+        scripting::COMMANDS,
     ]
 }
 

@@ -31,6 +31,7 @@ mod keys;
 mod keyspace;
 mod list;
 mod pubsub;
+mod scripting;
 mod server;
 mod set;
 mod string;
@@ -49,6 +50,9 @@ mod pubsub_tests;
 
 #[cfg(test)]
 mod transaction_tests;
+
+#[cfg(test)]
+mod scripting_tests;
 
 pub use args::Arg;
 pub use command::{command, write_docs, write_info};

@@ -4,12 +4,12 @@
 //! length; it never allocates.
 
 use super::{
-    bitmap, cluster, connection, hash, hll, keyspace, list, pubsub, server, set, string,
+    bitmap, cluster, connection, hash, hll, keyspace, list, pubsub, scripting, server, set, string,
     transaction, zset, CommandMeta,
 };
 
 /// Every top-level command, in family order.
-pub static ALL: [CommandMeta; 170] = [
+pub static ALL: [CommandMeta; 175] = [
     connection::PING,
     connection::ECHO,
     connection::HELLO,
@@ -180,6 +180,11 @@ pub static ALL: [CommandMeta; 170] = [
     transaction::DISCARD,
     transaction::WATCH,
     transaction::UNWATCH,
+    scripting::EVAL,
+    scripting::EVALSHA,
+    scripting::EVAL_RO,
+    scripting::EVALSHA_RO,
+    scripting::SCRIPT,
 ];
 
 /// Position in [`ALL`] of the first Pub/Sub entry (they follow in [`pubsub_index_of`]'s order).
@@ -187,6 +192,9 @@ const PUBSUB_FIRST: usize = 156;
 
 /// Where the transaction commands start in [`ALL`].
 const TRANSACTION_BASE: usize = 165;
+
+/// Where the scripting commands start in [`ALL`].
+const SCRIPTING_BASE: usize = 170;
 
 /// Length of the longest command name.
 pub const MAX_NAME_LEN: usize = 16;
@@ -205,6 +213,9 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
     }
     if let Some(index) = transaction::index_of(lower) {
         return Some(TRANSACTION_BASE + index);
+    }
+    if let Some(index) = scripting::index_of(lower) {
+        return Some(SCRIPTING_BASE + index);
     }
     let index = match lower.len() {
         3 => match lower {
