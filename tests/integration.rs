@@ -21,7 +21,9 @@
 //!   crate and across two data cores).
 //! - `pubsub`: subscribe sequences and random streams against the oracle, delivery across
 //!   data cores, RESP3 pushes, the `redis` crate's PubSub, the output buffer limit.
-//! - `gen_multi`: MULTI/EXEC blocks for the differential streams.
+//! - `gen_multi`: MULTI/EXEC blocks for the differential streams; `gen_lua`: EVAL steps.
+//! - `scripting`: Lua scripts against the oracle, the shared script cache, atomicity across
+//!   data cores, BUSY and SCRIPT KILL, cluster-mode key rules.
 //! - `multi`: MULTI/EXEC/WATCH against the oracle, WATCH invalidation from other connections,
 //!   cross-core EXEC atomicity.
 //! - `protocol`: malformed input, inline commands, pipelining, partial writes, RESP3.
@@ -46,6 +48,7 @@ mod integration {
     pub mod gen;
     pub mod gen_bits;
     pub mod gen_collections;
+    pub mod gen_lua;
     pub mod gen_multi;
     pub mod gen_zset;
     pub mod harness;
@@ -58,6 +61,7 @@ mod integration {
     pub mod pubsub;
     pub mod redis_cli;
     pub mod resp;
+    pub mod scripting;
     pub mod set;
     pub mod strings;
     pub mod zset;

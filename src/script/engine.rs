@@ -148,6 +148,7 @@ fn call_impl(lua: &Lua, raise: bool, args: MultiValue) -> mlua::Result<Value> {
     let Some(cur) = current() else {
         return Err(mlua::Error::runtime("no script running"));
     };
+    check_time(&cur)?;
     if args.is_empty() {
         let err = error_table(
             lua,
@@ -204,18 +205,26 @@ fn fail(lua: &Lua, raise: bool, err: Table) -> mlua::Result<Value> {
 /// SCRIPT KILL (again at every later hook, so `pcall` cannot keep it alive).
 fn hook(_lua: &Lua) -> mlua::Result<VmState> {
     if let Some(cur) = current() {
-        if !state::BUSY.load(Ordering::Relaxed)
-            && cur.started.elapsed().as_millis() as u64 >= cur.busy_ms
-        {
-            state::BUSY.store(true, Ordering::Relaxed);
-        }
-        if state::KILL.load(Ordering::Relaxed) {
-            return Err(mlua::Error::runtime(
-                "Script killed by user with SCRIPT KILL...",
-            ));
-        }
+        check_time(&cur)?;
     }
     Ok(VmState::Continue)
+}
+
+/// Marks the script busy once past its threshold; fails once SCRIPT KILL asked. Called by
+/// the hook and by every `redis.call`, since a script that mostly waits for its calls runs
+/// few Lua instructions.
+fn check_time(cur: &Current) -> mlua::Result<()> {
+    if !state::BUSY.load(Ordering::Relaxed)
+        && cur.started.elapsed().as_millis() as u64 >= cur.busy_ms
+    {
+        state::BUSY.store(true, Ordering::Relaxed);
+    }
+    if state::KILL.load(Ordering::Relaxed) {
+        return Err(mlua::Error::runtime(
+            "Script killed by user with SCRIPT KILL...",
+        ));
+    }
+    Ok(())
 }
 
 impl Engine {

@@ -44,6 +44,7 @@ use crate::cmd::{self, Args, CmdError};
 use crate::net::session::{Flow, Session};
 use crate::protocol::{number::parse_i64, Proto, Reply};
 use crate::shard::core::CoreCtx;
+use crate::shard::mesh::{BatchReply, RemoteBatch};
 use crate::shard::txn::Txn;
 use crate::topology::key_slot;
 
@@ -226,9 +227,11 @@ async fn script_cmd(args: Args<'_>, out: &mut Reply) {
     }
 }
 
-/// SCRIPT KILL: stops the running script unless it has written.
+/// SCRIPT KILL: stops the running script unless it has written. As in redis-server, only a
+/// script past busy-reply-threshold counts as running (before that, redis-server serves no
+/// other client at all).
 fn kill(out: &mut Reply) {
-    if !state::RUNNING.load(Ordering::Acquire) {
+    if !state::busy() {
         out.error("NOTBUSY No scripts in execution right now.");
     } else if state::WROTE.load(Ordering::Relaxed) {
         out.error(
@@ -269,6 +272,20 @@ pub async fn wait_gate_or_busy(ctx: &CoreCtx) -> bool {
         if futures_lite::future::or(opened, tick).await {
             return false;
         }
+    }
+}
+
+/// The replies to a batch of commands that arrived while a script is busy.
+pub fn busy_batch(batch: &RemoteBatch) -> BatchReply {
+    let mut reply = Reply::new(batch.proto);
+    let mut ends = Vec::with_capacity(batch.cmds.len());
+    for _ in &batch.cmds {
+        reply.error(state::BUSY_ERR);
+        ends.push(reply.buf.len() as u32);
+    }
+    BatchReply {
+        buf: reply.buf,
+        ends,
     }
 }
 
