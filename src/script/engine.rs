@@ -329,7 +329,8 @@ impl Engine {
         };
         let cached = &self.cache[&sha];
         let mut read_only = job.read_only;
-        let cross_slot = cached.flags.is_some_and(|f| f.allow_cross_slot_keys);
+        // Scripts without a shebang keep Redis 6's rules, which allowed keys of any slot.
+        let cross_slot = cached.flags.is_none_or(|f| f.allow_cross_slot_keys);
         if let Some(flags) = cached.flags {
             if flags.no_cluster && job.cluster {
                 return b"-ERR Can not run script on cluster, 'no-cluster' flag is set.\r\n"

@@ -349,3 +349,72 @@ fn busy_script_and_script_kill_one_core() {
 fn busy_script_and_script_kill_two_cores() {
     busy_and_kill("2");
 }
+
+/// A single cluster node serving slots 0..=8000 only, for the subject and the oracle.
+fn cluster_pair() -> Pair {
+    let bus = (super::cluster::cluster_port() + 10000).to_string();
+    let subject = Server::start(&[
+        "--cores",
+        "2",
+        "--cluster-enabled",
+        "yes",
+        "--cluster-port",
+        &bus,
+    ]);
+    let bus = (super::cluster::cluster_port() + 10000).to_string();
+    let oracle = Server::oracle_with(&["--cluster-enabled", "yes", "--cluster-port", &bus]);
+    for server in [&subject, &oracle] {
+        let mut c = server.conn();
+        c.call(&[b"CONFIG", b"SET", b"cluster-require-full-coverage", b"no"]);
+        assert_eq!(
+            c.call(&[b"CLUSTER", b"ADDSLOTSRANGE", b"0", b"8000"]),
+            b"+OK\r\n"
+        );
+        let deadline = Instant::now() + DEADLINE;
+        while !String::from_utf8_lossy(&c.call(&[b"CLUSTER", b"INFO"])).contains("cluster_state:ok")
+        {
+            assert!(
+                Instant::now() < deadline,
+                "{} never reached cluster_state:ok",
+                server.name
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+    Pair { subject, oracle }
+}
+
+/// Cluster mode: declared keys are routed (CROSSSLOT, unserved slots), undeclared keys must
+/// be served here and share the script's slot; `no-cluster` scripts are refused.
+#[test]
+fn cluster_mode_key_rules_match_redis() {
+    let pair = cluster_pair();
+    let mut conns = pair.conns();
+    // b: slot 3300 (served), a: 15495 and c: 7365 (served), zzzz: 3416.
+    let set = "return redis.call('SET', KEYS[1], 'v')";
+    let cases: &[&[&str]] = &[
+        &["EVAL", set, "1", "b"],
+        &["EVAL", set, "1", "a"],
+        &["EVAL", set, "2", "b", "c"],
+        &["EVAL", set, "2", "b", "{b}x"],
+        &["EVAL", "return redis.call('SET', 'b', '1')", "0"],
+        &["EVAL", "return redis.call('SET', 'a', '1')", "0"],
+        &["EVAL", "redis.call('SET', 'b', '1') return redis.call('SET', '{b}y', '1')", "0"],
+        &["EVAL", "redis.call('SET', 'b', '1') return redis.call('SET', 'c', '1')", "0"],
+        &["EVAL", "return redis.call('SET', 'c', '1')", "1", "b"],
+        &["EVAL", "return redis.pcall('SET', 'c', '1')", "1", "b"],
+        &["EVAL", "#!lua flags=allow-cross-slot-keys\nredis.call('SET', 'b', '1') return redis.call('SET', 'c', '1')", "0"],
+        &["EVAL", "#!lua\nredis.call('SET', 'b', '1') return redis.call('SET', 'c', '1')", "0"],
+        &["EVAL", "#!lua\nreturn redis.call('SET', 'c', '1')", "1", "b"],
+        &["EVAL", "return redis.call('MSET', 'b', '1', 'c', '2')", "0"],
+        &["EVAL", "#!lua flags=no-cluster\nreturn 1", "0"],
+        &["EVAL", "return redis.call('GET', KEYS[1])", "1", "zzzz"],
+        &["EVAL_RO", "return redis.call('GET', 'b')", "0"],
+    ];
+    for proto in ["2", "3"] {
+        conns.both(&[b"HELLO", proto.as_bytes()]);
+        for case in cases {
+            conns.check_str(case);
+        }
+    }
+}
