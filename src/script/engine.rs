@@ -240,6 +240,7 @@ impl Engine {
         let globals = lua.globals();
         globals.raw_set("redis", library::redis_table(&lua)?)?;
         globals.raw_set("bit", library::bit_table(&lua)?)?;
+        globals.raw_set("cjson", super::cjson::table(&lua)?)?;
         let redis: Table = globals.raw_get("redis")?;
         redis.raw_set(
             "call",

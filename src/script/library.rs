@@ -15,9 +15,9 @@ type Outcome = mlua::Result<Value>;
 /// Registry slot of the error table being raised.
 const PENDING: &str = "solikv.pending_error";
 
-/// Raises `table` (an `{err=...}` table) as the script's error.
-pub fn raise<T>(lua: &Lua, table: Table) -> mlua::Result<T> {
-    lua.set_named_registry_value(PENDING, table)?;
+/// Raises `value` (an `{err=...}` table, or a message) as the script's error.
+pub fn raise<T>(lua: &Lua, value: impl mlua::IntoLua) -> mlua::Result<T> {
+    lua.set_named_registry_value(PENDING, value)?;
     Err(mlua::Error::runtime("redis error"))
 }
 

@@ -29,6 +29,7 @@
 //! data-core side: argument checks, the transaction, the event loop of a run, SCRIPT.
 
 mod call;
+mod cjson;
 mod convert;
 mod engine;
 mod library;

@@ -48,6 +48,9 @@ const TEMPLATES: &[&str] = &[
     "return string.format('%s:%d', ARGV[1], #KEYS)",
     "for i = 1, 3 do redis.call('RPUSH', KEYS[1], i) end\nreturn redis.call('LLEN', KEYS[1])",
     "this is not lua",
+    "return cjson.encode({KEYS[1], ARGV[1], {n = tonumber(ARGV[2])}})",
+    "local t = cjson.decode(ARGV[1])\nreturn type(t) == 'table' and #t or t",
+    "return cjson.encode(cjson.decode('[' .. ARGV[1] .. ']'))",
 ];
 
 const ARGS: &[&str] = &[
