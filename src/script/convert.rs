@@ -72,10 +72,10 @@ fn number(text: &[u8]) -> mlua::Result<i64> {
 }
 
 fn bulk<'a>(buf: &'a [u8], pos: &mut usize, len: i64) -> mlua::Result<&'a [u8]> {
-    let len = len as usize;
-    let data = buf
-        .get(*pos..*pos + len)
-        .ok_or_else(|| mlua::Error::runtime("malformed reply"))?;
+    let malformed = || mlua::Error::runtime("malformed reply");
+    let len = usize::try_from(len).map_err(|_| malformed())?;
+    let end = pos.checked_add(len).ok_or_else(malformed)?;
+    let data = buf.get(*pos..end).ok_or_else(malformed)?;
     *pos += len + 2;
     Ok(data)
 }
@@ -296,5 +296,84 @@ pub fn proto(resp3: bool) -> Proto {
         Proto::Resp3
     } else {
         Proto::Resp2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_as_redis_names_them() {
+        assert_eq!(error_text(b"-WRONGTYPE Operation"), b"WRONGTYPE Operation");
+        assert_eq!(error_text(b"-oops"), b"ERR oops");
+        assert_eq!(error_text(b"-"), b"ERR ");
+        assert_eq!(error_text(b"plain text\r\n"), b"ERR plain text");
+    }
+
+    #[test]
+    fn numbers_cast_like_c() {
+        assert_eq!(lua_number_to_i64(3.99), 3);
+        assert_eq!(lua_number_to_i64(-3.99), -3);
+        assert_eq!(lua_number_to_i64(f64::NAN), i64::MIN);
+        assert_eq!(lua_number_to_i64(f64::INFINITY), i64::MIN);
+        assert_eq!(lua_number_to_i64(9.3e18), i64::MIN);
+        assert_eq!(lua_number_to_i64(-9.3e18), i64::MIN);
+    }
+
+    /// A reply converted to Lua and back comes out as redis-server sends it from a script.
+    fn round_trip(reply: &[u8], resp3: bool) -> Vec<u8> {
+        let lua = Lua::new();
+        let value = reply_to_lua(&lua, reply).expect("parses");
+        let mut out = Reply::new(proto(resp3));
+        lua_to_reply(&value, &mut out, resp3);
+        out.buf
+    }
+
+    #[test]
+    fn replies_round_trip() {
+        for (reply, resp3, want) in [
+            (&b":42\r\n"[..], false, &b":42\r\n"[..]),
+            (b"$3\r\nabc\r\n", false, b"$3\r\nabc\r\n"),
+            (b"$-1\r\n", false, b"$-1\r\n"),
+            (b"+OK\r\n", false, b"+OK\r\n"),
+            (b"-ERR bad\r\n", false, b"-ERR bad\r\n"),
+            (b"*2\r\n:1\r\n$-1\r\n", false, b"*2\r\n:1\r\n$-1\r\n"),
+            (b"%1\r\n$1\r\na\r\n:1\r\n", true, b"%1\r\n$1\r\na\r\n:1\r\n"),
+            (
+                b"%1\r\n$1\r\na\r\n:1\r\n",
+                false,
+                b"*2\r\n$1\r\na\r\n:1\r\n",
+            ),
+            (b",1.5\r\n", true, b",1.5\r\n"),
+            (b",1.5\r\n", false, b"$3\r\n1.5\r\n"),
+            (b"#t\r\n", true, b"#t\r\n"),
+            (b"_\r\n", true, b"_\r\n"),
+            (b"~1\r\n$1\r\nx\r\n", true, b"~1\r\n$1\r\nx\r\n"),
+            (b"(123\r\n", true, b"(123\r\n"),
+        ] {
+            assert_eq!(
+                round_trip(reply, resp3),
+                want,
+                "{}",
+                String::from_utf8_lossy(reply)
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_replies_are_errors_not_panics() {
+        let lua = Lua::new();
+        for bad in [
+            &b""[..],
+            b"$5\r\nab",
+            b"*2\r\n:1\r\n",
+            b"?x\r\n",
+            b":x\r\n",
+            b"=-5\r\nab\r\n",
+            b"$9223372036854775807\r\n",
+        ] {
+            assert!(reply_to_lua(&lua, bad).is_err());
+        }
     }
 }

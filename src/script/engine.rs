@@ -70,11 +70,15 @@ pub fn submit(request: Request) {
         let (tx, rx) = flume::unbounded();
         std::thread::Builder::new()
             .name("solikv-lua".into())
+            // Deeply nested replies and JSON are converted recursively.
+            .stack_size(32 << 20)
             .spawn(move || serve(rx))
             .expect("start the script thread");
         tx
     });
-    tx.send(request).expect("script thread running");
+    // Should the thread be gone, the request's reply channels close and the core answers
+    // with an error.
+    let _ = tx.send(request);
 }
 
 /// The run in progress on this thread, read by `redis.*` functions and the hook.
