@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: scripts/bench.sh [--rounds N] [--only WORKLOAD[,WORKLOAD...]] [--record] [--keep]
-#        scripts/bench.sh --cluster          (not yet implemented; exits 2)
+#        scripts/bench.sh --cluster [options] (3-master clusters: scripts/bench_cluster.sh)
 #        scripts/bench.sh --help
 #
 # Compares SoliKV with redis-server on this machine. Both servers start side by side on free
@@ -15,7 +15,7 @@
 #   --only LIST    run only these workloads (names from the WORKLOADS table, comma-separated)
 #   --record       also append the report to tuning/RESULTS.md
 #   --keep         keep the working directory (server logs, raw redis-benchmark output)
-#   --cluster      against 3-node clusters: not yet implemented
+#   --cluster      against 3-master clusters: runs scripts/bench_cluster.sh with all the arguments
 #
 # Environment:
 #   SOLIKV_CMD     command starting the solikv side, split with shell quoting rules; the script
@@ -32,6 +32,7 @@
 #   BENCH_DATA_SIZE value size in bytes, -d (default 32)
 #   BENCH_CLIENT_THREADS  redis-benchmark --threads (default: unset, its single-threaded mode)
 #   BENCH_RUN_TIMEOUT     seconds one redis-benchmark invocation may take (default 300)
+#   BENCH_ZSET_MEMBERS    members of bench:zset, the sorted set ZRANGE reads (default 1000)
 #
 # The Markdown report goes to stdout, progress to stderr. Needs redis-server, redis-cli,
 # redis-benchmark (7.x) and python3.
@@ -51,15 +52,26 @@ readonly RESULTS_FILE="$ROOT/tuning/RESULTS.md"
 # total time, total CPU over total ops, percentiles of all requests). A line sends units × BENCH_N
 # requests, so the units also set the mix (SET 1 : GET 10). The arguments follow the common ones
 # (-c -n -r -d -P): a test (-t NAME) or a command with arguments. New workloads are new lines,
-# for example:
-#   lpush-lpop-P1    1   1  -t lpush
-#   lpush-lpop-P1    1   1  -t lpop
-#   zrange-P1        1   1  ZRANGE myzset 0 9
+# for example `-t lpush` or `ZRANGE bench:zset 0 9 WITHSCORES`. redis-benchmark's -t tests use one
+# key each (mylist, myset, myhash, myzset) with random members over the keyspace; bench:zset is made
+# by the fill step (ZSET_MEMBERS members with random scores) so that ZRANGE reads a real set.
 readonly WORKLOADS=(
   "set-get-P1      1   1  -t set"
   "set-get-P1      1  10  -t get"
   "set-get-P16    16   4  -t set"
   "set-get-P16    16  40  -t get"
+  "lpush-lpop-P1   1   1  -t lpush"
+  "lpush-lpop-P1   1   1  -t lpop"
+  "lpush-lpop-P16 16   4  -t lpush"
+  "lpush-lpop-P16 16   4  -t lpop"
+  "sadd-P1         1   1  -t sadd"
+  "sadd-P16       16   4  -t sadd"
+  "hset-P1         1   1  -t hset"
+  "hset-P16       16   4  -t hset"
+  "zadd-P1         1   1  -t zadd"
+  "zadd-P16       16   4  -t zadd"
+  "zrange-P1       1   1  ZRANGE bench:zset 0 9 WITHSCORES"
+  "zrange-P16     16   4  ZRANGE bench:zset 0 9 WITHSCORES"
 )
 
 # ---- Settings ---------------------------------------------------------------------------------------
@@ -88,11 +100,7 @@ while (($# > 0)); do
     --only) ONLY=${2:?--only needs workload names}; shift 2 ;;
     --record) RECORD=yes; shift ;;
     --keep) KEEP=yes; shift ;;
-    --cluster)
-      # Extension point: start a 3-node cluster of each kind (cluster-enabled, slots assigned with
-      # `redis-cli --cluster create`), pass --cluster to redis-benchmark and tag keys with {..}.
-      echo "bench.sh: --cluster is not yet implemented" >&2
-      exit 2 ;;
+    --cluster) exec "$ROOT/scripts/bench_cluster.sh" "${ORIGINAL_ARGS[@]}" ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
   esac
@@ -105,12 +113,13 @@ readonly CLIENTS=${BENCH_CLIENTS:-50}
 readonly KEYSPACE=${BENCH_KEYSPACE:-100000}
 readonly DATA_SIZE=${BENCH_DATA_SIZE:-32}
 readonly RUN_TIMEOUT=${BENCH_RUN_TIMEOUT:-300}
+readonly ZSET_MEMBERS=${BENCH_ZSET_MEMBERS:-1000}
 CLIENT_THREAD_ARGS=()
 if [[ -n ${BENCH_CLIENT_THREADS:-} ]]; then
   CLIENT_THREAD_ARGS=(--threads "$BENCH_CLIENT_THREADS")
 fi
 readonly CLIENT_THREAD_ARGS
-for value in "$N" "$CLIENTS" "$KEYSPACE" "$DATA_SIZE" "$RUN_TIMEOUT"; do
+for value in "$N" "$CLIENTS" "$KEYSPACE" "$DATA_SIZE" "$RUN_TIMEOUT" "$ZSET_MEMBERS"; do
   [[ $value =~ ^[1-9][0-9]*$ ]] || die "BENCH_* settings must be positive integers (got '$value')"
 done
 
@@ -138,7 +147,7 @@ quote() {
 # The exact command line, with the settings that came from the environment.
 COMMAND_LINE=""
 for var in SOLIKV_CMD SOLIKV_ARGS REDIS_CMD BENCH_ROUNDS BENCH_N BENCH_CLIENTS BENCH_KEYSPACE \
-  BENCH_DATA_SIZE BENCH_CLIENT_THREADS BENCH_RUN_TIMEOUT; do
+  BENCH_DATA_SIZE BENCH_CLIENT_THREADS BENCH_RUN_TIMEOUT BENCH_ZSET_MEMBERS; do
   if [[ -n ${!var:-} ]]; then
     COMMAND_LINE+="$var=$(quote "${!var}") "
   fi
@@ -260,6 +269,8 @@ start_server redis "$redis_port" "${REDIS[@]}" --port "$redis_port" --bind 127.0
 for side in solikv redis; do
   log "filling $side with $KEYSPACE keys of $DATA_SIZE bytes"
   timeout "$RUN_TIMEOUT" python3 "$UTIL" fill 127.0.0.1 "${PORT[$side]}" "$KEYSPACE" "$DATA_SIZE"
+  timeout "$RUN_TIMEOUT" python3 "$UTIL" fill-zset 127.0.0.1 "${PORT[$side]}" bench:zset \
+    "$ZSET_MEMBERS"
 done
 
 # ---- Runs -----------------------------------------------------------------------------------------

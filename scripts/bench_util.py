@@ -5,6 +5,7 @@ Subcommands (all write to stdout; errors go to stderr with a non-zero exit):
 
   free-ports N                      N distinct free TCP ports on 127.0.0.1, space-separated
   fill HOST PORT KEYS SIZE          SET key:000000000000 .. key:<KEYS-1> to SIZE-byte values
+  fill-zset HOST PORT KEY MEMBERS   ZADD MEMBERS members (member:<i>, seeded random scores) to KEY
   parse FILE                        "title<TAB>ops/s<TAB>p50 ms<TAB>p99 ms" of one redis-benchmark run
   report RESULTS.tsv CLK_TCK        the Markdown tables (summary, then every run)
 
@@ -16,6 +17,7 @@ workload, round, side (solikv|redis), step (index within the run), requests, pip
 ticks, idle-side CPU ticks, client CPU seconds, path of the saved redis-benchmark output.
 """
 
+import random
 import re
 import socket
 import statistics
@@ -67,6 +69,30 @@ def fill(host, port, keys, size, batch=1000, timeout_s=60.0):
                     sys.exit(f"fill: unexpected reply {got[:80]!r}")
             if got != expected:
                 sys.exit(f"fill: unexpected trailing reply {got[len(expected):][:80]!r}")
+
+
+def fill_zset(host, port, key, members, batch=1000, timeout_s=60.0):
+    """ZADDs members in batches of one command each and checks the added counts."""
+    rng = random.Random(members)
+    deadline = time.monotonic() + timeout_s
+    with socket.create_connection((host, port), timeout=10) as conn:
+        for start in range(0, members, batch):
+            if time.monotonic() > deadline:
+                sys.exit(f"fill-zset: not done after {timeout_s:.0f} s")
+            n = min(batch, members - start)
+            args = [b"ZADD", key.encode()]
+            for i in range(start, start + n):
+                args += [b"%d" % rng.randrange(1_000_000), b"member:%d" % i]
+            conn.sendall(b"*%d\r\n" % len(args)
+                         + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args))
+            got = b""
+            while not got.endswith(b"\r\n"):
+                chunk = conn.recv(4096)
+                if not chunk:
+                    sys.exit("fill-zset: server closed the connection")
+                got += chunk
+            if got != b":%d\r\n" % n:
+                sys.exit(f"fill-zset: unexpected reply {got[:80]!r}")
 
 
 # ---- Reading redis-benchmark's output -------------------------------------------------------------
@@ -252,6 +278,8 @@ def main(argv):
         free_ports(int(args[0]))
     elif cmd == "fill" and len(args) == 4:
         fill(args[0], int(args[1]), int(args[2]), int(args[3]))
+    elif cmd == "fill-zset" and len(args) == 4:
+        fill_zset(args[0], int(args[1]), args[2], int(args[3]))
     elif cmd == "parse" and len(args) == 1:
         r = Run(args[0])
         print(f"{r.title}\t{r.ops_per_sec:.0f}\t{r.p50:.3f}\t{r.p99:.3f}")

@@ -21,6 +21,7 @@ fn main() {
         _ => "info",
     };
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(level)).init();
+    solikv::clock::calibrate();
     if let Err(e) = solikv::shard::runtime::run(config) {
         eprintln!("solikv: {e}");
         std::process::exit(1);

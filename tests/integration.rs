@@ -24,6 +24,8 @@
 //! - `gen_multi`: MULTI/EXEC blocks for the differential streams; `gen_lua`: EVAL steps.
 //! - `scripting`: Lua scripts against the oracle, the shared script cache, atomicity across
 //!   data cores, BUSY and SCRIPT KILL, cluster-mode key rules.
+//! - `blocking`: blocking pops with several connections against the oracle (FIFO order,
+//!   timeouts, wake-ups by pushes, EXEC and RENAME), across data cores, disconnects.
 //! - `multi`: MULTI/EXEC/WATCH against the oracle, WATCH invalidation from other connections,
 //!   cross-core EXEC atomicity.
 //! - `protocol`: malformed input, inline commands, pipelining, partial writes, RESP3.
@@ -40,6 +42,7 @@ mod integration {
     pub mod atomicity;
     pub mod auth;
     pub mod bitmap;
+    pub mod blocking;
     pub mod client_crate;
     pub mod cluster;
     pub mod cluster_bus;
@@ -54,6 +57,7 @@ mod integration {
     pub mod harness;
     pub mod hash;
     pub mod hll;
+    pub mod info;
     pub mod keyspace;
     pub mod list;
     pub mod multi;

@@ -24,11 +24,27 @@ use crate::shard::core::CoreCtx;
 /// Work for the control core.
 pub type ControlFn = Box<dyn FnOnce(&mut Control) + Send>;
 
+/// A message published on one node that other nodes deliver to their subscribers: PUBLISH
+/// goes to every node, SPUBLISH (`shard`) to the other nodes of the publisher's shard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BusPublish {
+    pub shard: bool,
+    pub channel: Vec<u8>,
+    pub message: Vec<u8>,
+}
+
+/// How many published messages may wait for the bus before publishers wait.
+const PUBLISH_QUEUE: usize = 4096;
+
 /// What the control core owns.
 pub struct Control {
     pub state: ClusterState,
     version: u64,
     views: Vec<flume::Sender<Arc<ClusterView>>>,
+    /// Each data core's inbox of messages published on other nodes.
+    deliveries: Vec<flume::Sender<BusPublish>>,
+    /// The data core that delivers the next one (round robin).
+    next_delivery: usize,
 }
 
 impl Control {
@@ -53,6 +69,17 @@ impl Control {
         }
         Some(view)
     }
+
+    /// Hands a message published on another node to one data core, which delivers it to
+    /// this node's subscribers on every core (in arrival order per core).
+    pub fn deliver(&mut self, publish: BusPublish) {
+        if self.deliveries.is_empty() {
+            return;
+        }
+        let core = self.next_delivery % self.deliveries.len();
+        self.next_delivery = core + 1;
+        let _ = self.deliveries[core].send(publish);
+    }
 }
 
 /// A data core's end of the control core: its current view and the way to send work.
@@ -61,6 +88,8 @@ pub struct CoreCluster {
     enabled: Cell<bool>,
     view: RefCell<Option<Arc<ClusterView>>>,
     control: RefCell<Option<flume::Sender<ControlFn>>>,
+    /// To the bus driver: messages this node's clients published, for the other nodes.
+    publish: RefCell<Option<flume::Sender<BusPublish>>>,
 }
 
 impl CoreCluster {
@@ -82,6 +111,20 @@ impl CoreCluster {
         if current.as_ref().is_none_or(|c| c.version < view.version) {
             *current = Some(view);
         }
+    }
+
+    /// Sends a message published here to the other nodes (PUBLISH: all of them; SPUBLISH:
+    /// the shard's). Waits only when the bus is [`PUBLISH_QUEUE`] messages behind.
+    pub async fn propagate(&self, shard: bool, channel: &[u8], message: &[u8]) {
+        let Some(link) = self.publish.borrow().clone() else {
+            return;
+        };
+        let publish = BusPublish {
+            shard,
+            channel: channel.to_vec(),
+            message: message.to_vec(),
+        };
+        let _ = link.send_async(publish).await;
     }
 
     /// Runs `f` on the control core and returns its result.
@@ -109,6 +152,8 @@ pub struct CoreLink {
     control: flume::Sender<ControlFn>,
     views: flume::Receiver<Arc<ClusterView>>,
     first: Arc<ClusterView>,
+    publish: flume::Sender<BusPublish>,
+    deliveries: flume::Receiver<BusPublish>,
 }
 
 impl CoreLink {
@@ -117,14 +162,28 @@ impl CoreLink {
         let cluster = &ctx.cluster;
         cluster.enabled.set(true);
         *cluster.control.borrow_mut() = Some(self.control);
+        *cluster.publish.borrow_mut() = Some(self.publish);
         cluster.install(self.first);
         let views = self.views;
-        let ctx = ctx.clone();
+        let core = ctx.clone();
         // Through `task::spawn`: the view arrives from the control core, a foreign wake the
         // data core's socket driver must hear about.
         crate::shard::task::spawn(async move {
             while let Ok(view) = views.recv_async().await {
-                adopt(&ctx, view);
+                adopt(&core, view);
+            }
+        })
+        .detach();
+        let deliveries = self.deliveries;
+        let core = ctx.clone();
+        crate::shard::task::spawn(async move {
+            while let Ok(p) = deliveries.recv_async().await {
+                let space = if p.shard {
+                    crate::shard::pubsub::Space::Shard
+                } else {
+                    crate::shard::pubsub::Space::Global
+                };
+                crate::shard::pubsub::deliver_from_bus(&core, space, &p.channel, &p.message).await;
             }
         })
         .detach();
@@ -171,15 +230,23 @@ pub fn start(config: &Config, ncores: usize) -> Result<Vec<CoreLink>, String> {
     let (control_tx, control_rx) = flume::unbounded::<ControlFn>();
     let mut links = Vec::with_capacity(ncores);
     let mut senders = Vec::with_capacity(ncores);
+    let mut inboxes = Vec::with_capacity(ncores);
+    let mut deliveries = Vec::with_capacity(ncores);
     for _ in 0..ncores {
         let (tx, rx) = flume::unbounded();
         senders.push(tx);
         links.push(rx);
+        let (tx, rx) = flume::unbounded();
+        deliveries.push(tx);
+        inboxes.push(rx);
     }
+    let (publish_tx, publish_rx) = flume::bounded(PUBLISH_QUEUE);
     let mut control = Control {
         state,
         version: 0,
         views: senders,
+        deliveries,
+        next_delivery: 0,
     };
     let first = control.commit().expect("a fresh state is dirty");
     if !path.exists() {
@@ -196,7 +263,7 @@ pub fn start(config: &Config, ncores: usize) -> Result<Vec<CoreLink>, String> {
             // Shared with the cluster bus's tasks (`super::wire`); nobody holds the borrow
             // across an await.
             let control = Rc::new(RefCell::new(control));
-            let started = super::wire::start(control.clone(), &bind);
+            let started = super::wire::start(control.clone(), &bind, publish_rx);
             let ok = started.is_ok();
             let _ = ready_tx.send(started);
             if ok {
@@ -209,10 +276,13 @@ pub fn start(config: &Config, ncores: usize) -> Result<Vec<CoreLink>, String> {
         .map_err(|_| "the control core stopped at start-up".to_string())??;
     Ok(links
         .into_iter()
-        .map(|views| CoreLink {
+        .zip(inboxes)
+        .map(|(views, deliveries)| CoreLink {
             control: control_tx.clone(),
             views,
             first: first.clone(),
+            publish: publish_tx.clone(),
+            deliveries,
         })
         .collect())
 }

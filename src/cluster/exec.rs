@@ -174,8 +174,22 @@ pub fn execute(state: &mut ClusterState, args: &[Vec<u8>], facts: Facts, out: &m
         }
         "count-failure-reports" => match state.lookup(arg(2)) {
             None => unknown_node(arg(2), out),
-            Some(n) => out.int(n.fail_reports.len() as i64),
+            Some(n) => {
+                // Reports older than 2 × node-timeout no longer count (Redis cleans them up
+                // before counting).
+                let max_age = state.settings.node_timeout_ms * 2;
+                let valid = n
+                    .fail_reports
+                    .iter()
+                    .filter(|r| facts.now_ms.saturating_sub(r.time_ms) <= max_age)
+                    .count();
+                out.int(valid as i64)
+            }
         },
+        "myshardid" => {
+            let me = state.myself();
+            out.bulk(state.shard_master(me).as_bytes())
+        }
         "replicas" | "slaves" => match state.lookup(arg(2)) {
             None => unknown_node(arg(2), out),
             Some(n) if n.is_replica() => err(out, "ERR The specified node is not a master"),

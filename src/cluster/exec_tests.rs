@@ -277,8 +277,12 @@ fn replicate_then_show_in_replicas_and_reset() {
         "-ERR To set a master the node must be empty and without assigned slots.\r\n"
     );
     run(&mut s, "CLUSTER DELSLOTS 1");
+    let me = s.myself.to_string();
+    assert_eq!(run(&mut s, "CLUSTER MYSHARDID"), format!("$40\r\n{me}\r\n"));
     assert_eq!(run(&mut s, &format!("CLUSTER REPLICATE {m}")), "+OK\r\n");
     assert!(s.myself().is_replica());
+    // A replica's shard is its primary's.
+    assert_eq!(run(&mut s, "CLUSTER MYSHARDID"), format!("$40\r\n{m}\r\n"));
     let replicas = run(&mut s, &format!("CLUSTER REPLICAS {m}"));
     assert!(replicas.starts_with("*1\r\n$"));
     assert!(replicas.contains(&format!(" myself,slave {m} 0 0 0 connected\r\n")));
@@ -324,4 +328,21 @@ fn info_nodes_and_myid_replies() {
     );
     assert!(out.buf.starts_with(b"="));
     assert_eq!(run(&mut s, "CLUSTER LINKS"), "*0\r\n");
+}
+
+#[test]
+fn failure_reports_older_than_twice_the_node_timeout_do_not_count() {
+    let mut s = fresh();
+    run(&mut s, "CLUSTER MEET 127.0.0.1 22001");
+    run(&mut s, "CLUSTER MEET 127.0.0.1 22002");
+    let (a, b) = (s.nodes[1].id, s.nodes[2].id);
+    let timeout = s.settings.node_timeout_ms;
+    s.node_mut(&a).unwrap().add_fail_report(b, 1_000);
+    let line = format!("CLUSTER COUNT-FAILURE-REPORTS {a}");
+    let at = |now_ms| Facts {
+        now_ms,
+        ..Facts::default()
+    };
+    assert_eq!(run_with(&mut s, &line, at(1_000 + 2 * timeout)), ":1\r\n");
+    assert_eq!(run_with(&mut s, &line, at(1_001 + 2 * timeout)), ":0\r\n");
 }

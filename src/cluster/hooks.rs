@@ -347,6 +347,21 @@ fn promote_failures(state: &mut ClusterState, now_ms: u64) -> Vec<NodeId> {
     failed
 }
 
+/// The nodes a known sender has forgotten (CLUSTER FORGET) and the ms their ban has left,
+/// Redis 7.2's forgotten-node ping extension: each known node among them, except myself and
+/// my master, is banned for that long and removed, so one FORGET spreads to the cluster.
+pub fn on_forgotten(state: &mut ClusterState, forgotten: &[(NodeId, u64)], now_ms: u64) {
+    for (id, ttl_ms) in forgotten {
+        let me = state.myself();
+        let my_master = me.master.filter(|_| me.is_replica());
+        if *id == state.myself || my_master == Some(*id) || state.node(id).is_none() {
+            continue;
+        }
+        state.ban_until(*id, now_ms + ttl_ms);
+        state.remove_node(id);
+    }
+}
+
 /// FAIL from `sender` about `failing`.
 pub fn on_fail(state: &mut ClusterState, sender: &NodeId, failing: &NodeId, now_ms: u64) {
     if state.node(sender).is_none() || failing == &state.myself {
@@ -428,7 +443,11 @@ pub fn cron(state: &mut ClusterState, now_ms: u64) -> Effects {
         }
     }
     let broadcast_fail = promote_failures(state, now_ms);
-    state.update_state();
+    // Every change that can bring the cluster down marks the state dirty; only coming back
+    // up also depends on the clock (the rejoin delay). A clean, healthy state needs no scan.
+    if state.dirty || !state.ok {
+        state.update_state();
+    }
     Effects {
         broadcast_fail,
         ..Effects::default()

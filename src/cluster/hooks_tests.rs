@@ -311,3 +311,23 @@ fn ping_carries_header_and_gossip() {
     assert!(g.iter().any(|e| e.id == ids[4]));
     assert!(g.iter().all(|e| e.id != me));
 }
+
+#[test]
+fn forgotten_nodes_from_a_peer_are_removed_and_banned_for_the_time_left() {
+    let mut s = state();
+    let a = master(&mut s, 7001, 1);
+    let b = master(&mut s, 7002, 2);
+    let me = s.myself;
+    let unknown = NodeId::random();
+    on_forgotten(
+        &mut s,
+        &[(a, 30_000), (me, 60_000), (unknown, 60_000)],
+        1_000,
+    );
+    assert!(s.node(&a).is_none());
+    assert!(s.node(&me).is_some() && s.node(&b).is_some());
+    assert_eq!(s.bans_left(1_000), vec![(a, 30_000)]);
+    assert!(!s.is_banned(&unknown, 1_000));
+    assert!(s.is_banned(&a, 30_999));
+    assert!(!s.is_banned(&a, 31_000));
+}

@@ -14,6 +14,11 @@ use crate::topology::SLOT_COUNT;
 /// How long a forgotten node may not be re-added by gossip (Redis: 60 s).
 pub const FORGET_BAN_MS: u64 = 60_000;
 
+/// Bounds of the time a master that was cut off with a minority of masters waits, once it
+/// sees a majority again, before serving (node-timeout clamped to these; Redis's rejoin delay).
+pub const MIN_REJOIN_DELAY_MS: u64 = 500;
+pub const MAX_REJOIN_DELAY_MS: u64 = 5_000;
+
 /// Bus message types, in Redis's numbering (the index into the message counters).
 pub const MSG_TYPES: [&str; 11] = [
     "ping",
@@ -72,6 +77,8 @@ pub struct ClusterState {
     pub settings: Settings,
     /// The ip peers told us we have (used unless cluster-announce-ip is set).
     pub learned_ip: String,
+    /// When this node last saw itself among a minority of masters (ms; 0: never).
+    pub minority_ms: u64,
     /// Set by every change that must reach nodes.conf and the data cores' views.
     pub dirty: bool,
 }
@@ -98,6 +105,7 @@ impl ClusterState {
             links: Vec::new(),
             settings,
             learned_ip: String::new(),
+            minority_ms: 0,
             dirty: true,
         };
         state.apply_settings();
@@ -194,8 +202,22 @@ impl ClusterState {
     }
 
     pub fn ban(&mut self, id: NodeId, now_ms: u64) {
+        self.ban_until(id, now_ms + FORGET_BAN_MS);
+    }
+
+    /// Bans `id` until `until_ms` (a ban another node told us about, with its time left).
+    pub fn ban_until(&mut self, id: NodeId, until_ms: u64) {
         self.banned.retain(|(b, _)| *b != id);
-        self.banned.push((id, now_ms + FORGET_BAN_MS));
+        self.banned.push((id, until_ms));
+    }
+
+    /// The bans still running and the ms each has left (what PINGs carry).
+    pub fn bans_left(&self, now_ms: u64) -> Vec<(NodeId, u64)> {
+        self.banned
+            .iter()
+            .filter(|(_, until)| *until > now_ms)
+            .map(|(id, until)| (*id, until - now_ms))
+            .collect()
     }
 
     pub fn owner(&self, slot: u16) -> Option<&NodeId> {
@@ -283,27 +305,48 @@ impl ClusterState {
         (true, epoch)
     }
 
+    /// [`ClusterState::update_state_at`] now.
+    pub fn update_state(&mut self) {
+        let now = u64::try_from(crate::clock::unix_ms()).unwrap_or(0);
+        self.update_state_at(now);
+    }
+
     /// Recomputes `ok` and `size` (Redis's `clusterUpdateState`): the cluster is down when
     /// full coverage is required and a slot is unserved or served by a failed node, or when
-    /// this node cannot see a majority of the slot-owning masters.
-    pub fn update_state(&mut self) {
-        let mut ok = true;
-        if self.settings.require_full_coverage {
-            for owner in &self.slots {
-                let served = owner
-                    .as_ref()
-                    .and_then(|id| self.node(id))
-                    .is_some_and(|n| !n.has(flags::FAIL));
-                if !served {
-                    ok = false;
-                    break;
+    /// this node cannot see a majority of the slot-owning masters (failing or suspected ones
+    /// do not count). A master that was in such a minority stays down for the rejoin delay
+    /// after it sees a majority again, so that a configuration update (its slots taken over
+    /// meanwhile) can reach it before it serves writes.
+    pub fn update_state_at(&mut self, now_ms: u64) {
+        // One pass over the slots; the owner's node is looked up only where the owner
+        // changes (slots come in long runs of one owner).
+        let mut covered = true;
+        let mut owners: Vec<NodeId> = Vec::new();
+        let mut run: Option<(&NodeId, bool)> = None;
+        for owner in &self.slots {
+            let Some(id) = owner else {
+                covered = false;
+                run = None;
+                continue;
+            };
+            let served = match run {
+                Some((prev, served)) if prev == id => served,
+                _ => {
+                    let served = self.node(id).is_some_and(|n| !n.has(flags::FAIL));
+                    if !owners.contains(id) {
+                        owners.push(*id);
+                    }
+                    run = Some((id, served));
+                    served
                 }
-            }
+            };
+            covered &= served;
         }
+        let mut ok = covered || !self.settings.require_full_coverage;
         let mut size = 0;
         let mut reachable = 0;
         for n in &self.nodes {
-            if n.is_master() && self.slots.iter().any(|o| o.as_ref() == Some(&n.id)) {
+            if n.is_master() && owners.contains(&n.id) {
                 size += 1;
                 if !n.is_failing() {
                     reachable += 1;
@@ -311,6 +354,22 @@ impl ClusterState {
             }
         }
         if reachable < size / 2 + 1 {
+            ok = false;
+            // With no slot-owning master at all (a fresh node) there is no partition.
+            if size > 0 {
+                self.minority_ms = now_ms;
+            }
+        }
+        let rejoin_delay = self
+            .settings
+            .node_timeout_ms
+            .clamp(MIN_REJOIN_DELAY_MS, MAX_REJOIN_DELAY_MS);
+        if ok
+            && !self.ok
+            && self.myself().is_master()
+            && self.minority_ms != 0
+            && now_ms.saturating_sub(self.minority_ms) < rejoin_delay
+        {
             ok = false;
         }
         if ok != self.ok || size != self.size {
@@ -416,6 +475,27 @@ mod tests {
         s.node_mut(&other).unwrap().flags |= flags::FAIL;
         s.update_state();
         assert!(!s.ok);
+    }
+
+    #[test]
+    fn a_master_back_from_a_minority_waits_the_rejoin_delay() {
+        let mut s = ClusterState::new(Settings::default());
+        let me = s.myself;
+        let (a, b) = (NodeId::random(), NodeId::random());
+        s.add_node(node(a, flags::MASTER | flags::PFAIL));
+        s.add_node(node(b, flags::MASTER | flags::PFAIL));
+        for slot in 0..SLOT_COUNT as u16 {
+            s.set_slot(slot, [me, a, b][slot as usize % 3]);
+        }
+        s.update_state_at(10_000);
+        assert!(!s.ok);
+        s.node_mut(&a).unwrap().flags = flags::MASTER;
+        s.node_mut(&b).unwrap().flags = flags::MASTER;
+        let delay = s.settings.node_timeout_ms.clamp(500, 5_000);
+        s.update_state_at(10_000 + delay - 1);
+        assert!(!s.ok);
+        s.update_state_at(10_000 + delay);
+        assert!(s.ok);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod args;
 pub mod bitmap;
+pub mod blocking;
 pub mod collection;
 pub mod error;
 pub mod hash;
@@ -206,6 +207,9 @@ pub const NO_AUTH: u16 = 1;
 pub const WRITE: u16 = 1 << 1;
 /// Administrative.
 pub const ADMIN: u16 = 1 << 2;
+/// May block the client (BLPOP, BZPOPMIN, ...): outside MULTI the connection waits
+/// (`net::blocking`) instead of taking the handler's timeout reply.
+pub const BLOCKING: u16 = 1 << 3;
 
 /// One command's table entry.
 #[derive(Clone, Copy, Debug)]
@@ -230,7 +234,7 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 12] {
+fn families() -> [&'static [Command]; 13] {
     [
         string::COMMANDS,
         keys::COMMANDS,
@@ -243,6 +247,7 @@ fn families() -> [&'static [Command]; 12] {
         hll::COMMANDS,
         pubsub::COMMANDS,
         txn::COMMANDS,
+        blocking::COMMANDS,
         scripting::COMMANDS,
     ]
 }
@@ -276,6 +281,22 @@ pub fn lookup(name: &[u8]) -> Option<(usize, &'static Command)> {
 }
 
 /// Every command in the table.
+/// The COMMAND metadata of table entry `id` when it is a container (CONFIG, OBJECT, ...),
+/// whose calls INFO commandstats counts per subcommand.
+pub fn container_meta(id: usize) -> Option<&'static meta::CommandMeta> {
+    static CONTAINERS: std::sync::OnceLock<Vec<Option<&'static meta::CommandMeta>>> =
+        std::sync::OnceLock::new();
+    CONTAINERS
+        .get_or_init(|| {
+            all()
+                .map(|cmd| meta::lookup(cmd.name.as_bytes()).filter(|m| m.is_container()))
+                .collect()
+        })
+        .get(id)
+        .copied()
+        .flatten()
+}
+
 pub fn all() -> impl Iterator<Item = &'static Command> {
     families().into_iter().flat_map(|f| f.iter())
 }

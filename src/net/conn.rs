@@ -36,6 +36,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
         log::warn!("cannot add a client socket to the epoll set");
         return;
     };
+    let registration = Rc::new(registration);
     let id = ctx
         .shared
         .next_client_id
@@ -51,6 +52,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
     ctx.clients.borrow_mut().add(handle.clone());
     let authenticated = ctx.opts.borrow().requirepass.is_none();
     let mut sess = Session::new(handle.clone(), authenticated);
+    sess.socket = Some(registration.clone());
     let mut conn = Conn::new(ctx.ncores);
     let mut drained = false;
     loop {
@@ -213,6 +215,7 @@ impl Conn {
 
     /// Parses and runs every complete command in the buffer.
     async fn process(&mut self, ctx: &Rc<CoreCtx>, sess: &mut Session) -> Flow {
+        super::prefetch::warm(ctx, &self.rbuf[self.parser.cmd_start()..self.filled]);
         loop {
             let limits = Limits {
                 max_bulk_len: ctx.opts.borrow().proto_max_bulk_len,
@@ -301,9 +304,19 @@ impl Pending {
         }
     }
 
-    /// Answers the current command with `err`, in order.
-    fn reject(&mut self, out: &mut Reply, err: &CmdError) -> Flow {
-        self.sink(out).error_bytes(&err.bytes());
+    /// Answers the current command (`id`, `None` when unknown) with `err`, in order, and
+    /// counts it as rejected.
+    fn reject(
+        &mut self,
+        ctx: &CoreCtx,
+        id: Option<usize>,
+        out: &mut Reply,
+        err: &CmdError,
+    ) -> Flow {
+        let sink = self.sink(out);
+        let start = sink.len();
+        sink.error_bytes(&err.bytes());
+        ctx.stats.reject(id, &sink.buf[start..]);
         self.local_done();
         Flow::Continue
     }
@@ -381,7 +394,7 @@ async fn dispatch(
         sess.asking = false;
         sess.txn.flag();
         let rest: Vec<&[u8]> = args.iter().skip(1).collect();
-        return pending.reject(out, &unknown_command(args.get(0), &rest));
+        return pending.reject(ctx, None, out, &unknown_command(args.get(0), &rest));
     };
     sess.handle.last_cmd.set(cmd.name);
     let asking = sess.asking && !matches!(cmd.exec, Exec::Session(SessionCmd::Asking));
@@ -391,10 +404,10 @@ async fn dispatch(
     }
     if !cmd.arity_ok(args.len()) {
         let err = multi::refused(sess, cmd, CmdError::WrongArity(cmd.name.to_string()));
-        return pending.reject(out, &err);
+        return pending.reject(ctx, Some(id), out, &err);
     }
     if !sess.authenticated && cmd.flags & NO_AUTH == 0 {
-        return pending.reject(out, &CmdError::NoAuth);
+        return pending.reject(ctx, Some(id), out, &CmdError::NoAuth);
     }
     // redis-server's order: cluster routing, then the RESP2 subscribed-mode restriction, then
     // MULTI queueing; a refusal inside MULTI marks the transaction for EXECABORT.
@@ -414,23 +427,23 @@ async fn dispatch(
         };
         if let Some(r) = redirect {
             sess.txn.flag();
-            return pending.reject(out, &CmdError::other(r.text()));
+            return pending.reject(ctx, Some(id), out, &CmdError::other(r.text()));
         }
     }
     if let Some(err) = subscriber::restricted(sess, cmd, &args) {
         let err = multi::refused(sess, cmd, err);
-        return pending.reject(out, &err);
+        return pending.reject(ctx, Some(id), out, &err);
     }
     if script::state::busy() && !script::allowed_when_busy(&args) {
         let err = multi::refused(sess, cmd, CmdError::other(script::state::BUSY_ERR));
-        return pending.reject(out, &err);
+        return pending.reject(ctx, Some(id), out, &err);
     }
     if sess.txn.in_multi() {
         if matches!(cmd.exec, Exec::PubSub(_)) && ctx.cluster.enabled() {
             // Shard channels are routed like keys when queued, as redis-server does.
             if let Some(err) = subscriber::cluster_redirect(ctx, sess, cmd, &args, asking) {
                 sess.txn.flag();
-                return pending.reject(out, &err);
+                return pending.reject(ctx, Some(id), out, &err);
             }
         }
         if multi::queue(sess, id, cmd, args, pending.sink(out)) {
@@ -440,6 +453,10 @@ async fn dispatch(
     }
     match cmd.exec {
         Exec::Keyed(_, spread) => {
+            if let Some(req) = super::blocking::prepare(cmd, args) {
+                pending.flush(ctx, out).await;
+                return super::blocking::run(ctx, sess, id, cmd, args, req, out).await;
+            }
             let mut target: Option<usize> = None;
             let mut spans_cores = false;
             cmd::for_each_key(cmd, args, |i| {
@@ -460,7 +477,7 @@ async fn dispatch(
             if core == ctx.core {
                 if !ctx.gate.is_open() && script::wait_gate_or_busy(ctx).await {
                     let err = CmdError::other(script::state::BUSY_ERR);
-                    return pending.reject(out, &err);
+                    return pending.reject(ctx, Some(id), out, &err);
                 }
                 let sink = pending.sink(out);
                 ctx.exec_keyed(id, cmd, args, sink, no_touch);
@@ -472,23 +489,23 @@ async fn dispatch(
         }
         Exec::Session(which) => {
             pending.flush(ctx, out).await;
-            let start = out.len();
+            let (start, began) = (out.len(), clock::ticks());
             let flow = session::exec(ctx, sess, which, args, out);
-            ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+            ctx.stats.record(id, &args, &out.buf[start..], began);
             flow
         }
         Exec::PubSub(which) => {
             pending.flush(ctx, out).await;
-            let start = out.len();
+            let (start, began) = (out.len(), clock::ticks());
             let flow = subscriber::exec(ctx, sess, which, cmd, args, asking, out).await;
-            ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+            ctx.stats.record(id, &args, &out.buf[start..], began);
             flow
         }
         Exec::Global(which) => {
             pending.flush(ctx, out).await;
-            let start = out.len();
+            let (start, began) = (out.len(), clock::ticks());
             let flow = global::exec(ctx, sess, which, args, out).await;
-            ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+            ctx.stats.record(id, &args, &out.buf[start..], began);
             flow
         }
         Exec::Script(which) => {
@@ -497,9 +514,9 @@ async fn dispatch(
         }
         Exec::Txn(which) => {
             pending.flush(ctx, out).await;
-            let start = out.len();
+            let (start, began) = (out.len(), clock::ticks());
             let flow = multi::exec(ctx, sess, which, asking, args, out).await;
-            ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+            ctx.stats.record(id, &args, &out.buf[start..], began);
             flow
         }
     }

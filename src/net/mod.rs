@@ -2,9 +2,11 @@
 //!
 //! Runs on every data core's executor.
 
+pub mod blocking;
 pub mod conn;
 pub mod listener;
 pub mod multi;
 pub mod poller;
+mod prefetch;
 pub mod session;
 pub mod subscriber;

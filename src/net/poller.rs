@@ -224,6 +224,13 @@ impl Registration {
         }
     }
 
+    /// Makes the next [`Registration::readable`] resolve at once: for a task that consumed a
+    /// readiness report without reading the socket (a blocked client's disconnect watch),
+    /// so that data which arrived meanwhile is not left waiting for another report.
+    pub fn rearm_readable(&self) {
+        self.poller.slots.borrow_mut()[self.slot as usize].readable = true;
+    }
+
     /// Resolves once the socket has reported room to write (or a hang-up) since the last call
     /// that resolved.
     pub fn writable(&self) -> Ready<'_> {

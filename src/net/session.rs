@@ -32,6 +32,8 @@ pub struct Session {
     pub pubsub: super::subscriber::Subscriptions,
     /// MULTI queue and watched keys.
     pub txn: super::multi::TxnState,
+    /// The socket's readiness, for a blocked client's disconnect watch (`net::blocking`).
+    pub socket: Option<Rc<super::poller::Registration>>,
 }
 
 impl Session {
@@ -43,6 +45,7 @@ impl Session {
             asking: false,
             pubsub: Default::default(),
             txn: Default::default(),
+            socket: None,
         }
     }
 }

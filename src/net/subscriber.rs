@@ -263,12 +263,14 @@ pub async fn exec(
 /// lookup (channels are not keys), and `cluster-allow-pubsubshard-when-down yes` serves them while the cluster is down.
 pub fn cluster_redirect(
     ctx: &CoreCtx,
-    sess: &Session,
+    _sess: &Session,
     cmd: &Command,
     args: &Args,
     asking: bool,
 ) -> Option<CmdError> {
-    let q = cluster::command::query(cmd, asking, sess.readonly);
+    // A replica serves the shard channels of its primary's slots without READONLY, as
+    // redis-server does for every shard Pub/Sub command.
+    let q = cluster::command::query(cmd, asking, true);
     let route = match cluster::command::check_local(ctx, cmd, args, q) {
         Route::NeedsKeys(slot) => ctx.cluster.view().route_unstable(slot, 0, 0, q),
         route => route,

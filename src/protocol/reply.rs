@@ -164,13 +164,21 @@ impl Reply {
 
     /// A double: `,<%.17g>` in RESP3, a bulk string in RESP2 (redis-server's addReplyDouble).
     pub fn double(&mut self, value: f64) {
-        let text = format_double(value);
+        let mut tmp = itoa_buf();
+        let owned;
+        let text: &[u8] = match integral_double(value) {
+            Some(n) => fmt_i64(n, &mut tmp),
+            None => {
+                owned = format_double(value);
+                owned.as_bytes()
+            }
+        };
         if self.resp3() {
             self.buf.push(b',');
-            self.buf.extend_from_slice(text.as_bytes());
+            self.buf.extend_from_slice(text);
             self.buf.extend_from_slice(b"\r\n");
         } else {
-            self.bulk(text.as_bytes());
+            self.bulk(text);
         }
     }
 
@@ -223,7 +231,22 @@ pub fn fmt_i64(n: i64, buf: &mut [u8; 20]) -> &[u8] {
 /// Formats a double the way C's `printf("%.17g")` does, which is what redis-server uses for
 /// double replies; infinities are `inf`/`-inf` and NaN is `nan`.
 pub fn format_double(value: f64) -> String {
-    format_g(value, 17)
+    match integral_double(value) {
+        Some(n) => n.to_string(),
+        None => format_g(value, 17),
+    }
+}
+
+/// The integer a double holds exactly, when `%.17g` would print it as plain digits: whole
+/// values below 2^53 in magnitude (fewer than 17 digits, so never exponent form), except -0.
+/// Sorted-set scores are usually such values, and this skips the slow exact-digit formatting.
+fn integral_double(value: f64) -> Option<i64> {
+    const LIMIT: f64 = (1u64 << 53) as f64;
+    if value.abs() < LIMIT && value.fract() == 0.0 && !(value == 0.0 && value.is_sign_negative()) {
+        Some(value as i64)
+    } else {
+        None
+    }
 }
 
 /// C's `%.<precision>g`: shortest of fixed and exponent notation, trailing zeros removed.
@@ -315,6 +338,33 @@ mod tests {
         assert_eq!(format_g(10.5, 17), "10.5");
         assert_eq!(bytes(Proto::Resp3, |r| r.double(1.5)), b",1.5\r\n");
         assert_eq!(bytes(Proto::Resp2, |r| r.double(1.5)), b"$3\r\n1.5\r\n");
+    }
+
+    #[test]
+    fn integral_doubles_take_the_fast_path_with_identical_text() {
+        let limit = (1u64 << 53) as f64;
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            1e15,
+            1e16,
+            -1e16,
+            limit - 1.0,
+            limit,
+            1e17,
+        ];
+        values.extend((0..2000).map(|i| (i as f64 - 1000.0) * 977.0));
+        values.extend((0..60).map(|shift| (1u64 << shift) as f64));
+        for v in values {
+            let expected = format_g(v, 17);
+            assert_eq!(format_double(v), expected, "{v}");
+            let mut r = Reply::new(Proto::Resp3);
+            r.double(v);
+            assert_eq!(r.buf, format!(",{expected}\r\n").into_bytes(), "{v}");
+        }
+        assert_eq!(format_double(-0.0), "-0");
     }
 
     #[test]

@@ -133,9 +133,10 @@ pub async fn execute(
             } else {
                 Space::Shard
             };
+            let began = crate::clock::ticks();
             let n = pubsub::publish_in(ctx, txn, space, args.get(1), args.get(2)).await;
             out.int(n as i64);
-            ctx.stats.record(id, false);
+            ctx.stats.record(id, &args, &out.buf, began);
         }
         _ => {
             return error("ERR This Redis command is not supported from scripts by SoliKV");

@@ -60,7 +60,7 @@ pub async fn exec(
     args: Args<'_>,
     out: &mut Reply,
 ) -> Flow {
-    let start = out.len();
+    let (start, began) = (out.len(), crate::clock::ticks());
     if which == ScriptCmd::Script {
         script_cmd(args, out).await;
     } else if let Some(job) = prepare(ctx, which, args, out) {
@@ -68,7 +68,7 @@ pub async fn exec(
         run(ctx, sess, &txn, job, out).await;
         txn.end().await;
     }
-    ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+    ctx.stats.record(id, &args, &out.buf[start..], began);
     Flow::Continue
 }
 
@@ -82,13 +82,13 @@ pub async fn exec_in(
     args: Args<'_>,
     out: &mut Reply,
 ) {
-    let start = out.len();
+    let (start, began) = (out.len(), crate::clock::ticks());
     if which == ScriptCmd::Script {
         script_cmd(args, out).await;
     } else if let Some(job) = prepare(ctx, which, args, out) {
         run(ctx, sess, txn, job, out).await;
     }
-    ctx.stats.record(id, out.buf.get(start) == Some(&b'-'));
+    ctx.stats.record(id, &args, &out.buf[start..], began);
 }
 
 /// A run, before its channels exist.

@@ -30,6 +30,9 @@ pub struct ClientHandle {
     pub qbuf: Cell<usize>,
     /// Pub/Sub subscriptions: channels, patterns, shard channels.
     pub subs: Cell<[usize; 3]>,
+    /// The claim of the blocking command the connection waits in (`net::blocking`), for
+    /// CLIENT UNBLOCK and the `b` flag.
+    pub waiting: RefCell<Option<std::sync::Arc<super::blocking::Claim>>>,
 }
 
 impl ClientHandle {
@@ -51,6 +54,7 @@ impl ClientHandle {
             killed: Cell::new(false),
             qbuf: Cell::new(0),
             subs: Cell::new([0; 3]),
+            waiting: RefCell::new(None),
         }
     }
 
@@ -60,6 +64,9 @@ impl ClientHandle {
         let [sub, psub, ssub] = self.subs.get();
         if sub + psub + ssub > 0 {
             flags.push('P');
+        }
+        if self.waiting.borrow().is_some() {
+            flags.push('b');
         }
         if self.no_evict.get() {
             flags.push('e');

@@ -39,6 +39,10 @@ pub struct Shared {
     pub nshards: usize,
     /// Which cores have Pub/Sub subscribers (read by publishers on every core).
     pub pubsub: super::pubsub::Summary,
+    /// Clients waiting in a blocking command (INFO `blocked_clients`), and those of them
+    /// with a timeout (`clients_in_timeout_table`).
+    pub blocked_clients: AtomicUsize,
+    pub blocked_with_timeout: AtomicUsize,
 }
 
 impl Shared {
@@ -55,6 +59,8 @@ impl Shared {
             ncores,
             nshards,
             pubsub: super::pubsub::Summary::new(ncores),
+            blocked_clients: AtomicUsize::new(0),
+            blocked_with_timeout: AtomicUsize::new(0),
         }
     }
 }
@@ -63,8 +69,12 @@ impl Shared {
 #[derive(Default)]
 pub struct Stats {
     pub commands: Cell<u64>,
-    /// Calls and failed calls per command table id.
-    pub per_command: RefCell<Vec<(u64, u64)>>,
+    /// Figures per command table id.
+    pub per_command: RefCell<Vec<CommandFigures>>,
+    /// Figures per subcommand of a container (`config|get`), in first-call order.
+    pub per_subcommand: RefCell<Vec<(&'static str, CommandFigures)>>,
+    /// Error replies per error code (the reply's first word), as INFO errorstats lists them.
+    pub errors: RefCell<Vec<(Box<[u8]>, u64)>>,
     pub expired_keys: Cell<u64>,
     pub net_input_bytes: Cell<u64>,
     pub net_output_bytes: Cell<u64>,
@@ -77,6 +87,8 @@ impl Stats {
     pub fn reset(&self) {
         self.commands.set(0);
         self.per_command.borrow_mut().clear();
+        self.per_subcommand.borrow_mut().clear();
+        self.errors.borrow_mut().clear();
         self.expired_keys.set(0);
         self.net_input_bytes.set(0);
         self.net_output_bytes.set(0);
@@ -103,16 +115,106 @@ impl Stats {
         }
     }
 
-    pub fn record(&self, id: usize, failed: bool) {
-        self.commands.set(self.commands.get() + 1);
-        let mut per = self.per_command.borrow_mut();
-        if per.len() <= id {
-            per.resize(id + 1, (0, 0));
-        }
-        per[id].0 += 1;
+    /// Counts a call of command `id` that started at `began` (a [`clock::ticks`] reading)
+    /// and wrote `reply`: a failed call when the reply is an error.
+    /// A container's calls (CONFIG GET, OBJECT ENCODING, ...) count for the subcommand that
+    /// `args` name, as redis-server counts them.
+    pub fn record(&self, id: usize, args: &Args, reply: &[u8], began: u64) {
+        let elapsed = clock::ticks().wrapping_sub(began);
+        let failed = reply.first() == Some(&b'-');
         if failed {
-            per[id].1 += 1;
+            self.count_error(reply);
         }
+        let container = crate::cmd::container_meta(id);
+        let figures_of = |figures: &mut CommandFigures| {
+            figures.calls += 1;
+            figures.ticks += elapsed;
+            figures.failed += failed as u64;
+        };
+        match container.filter(|_| args.len() > 1) {
+            None => {
+                let mut per = self.per_command.borrow_mut();
+                if per.len() <= id {
+                    per.resize(id + 1, CommandFigures::default());
+                }
+                figures_of(&mut per[id]);
+            }
+            Some(meta) => {
+                // redis-server resolves subcommands before running anything: an unknown one
+                // is an unknown command, which only errorstats counts.
+                let Some(sub) = crate::cmd::meta::lookup_sub(meta, args.get(1)) else {
+                    return;
+                };
+                let mut per = self.per_subcommand.borrow_mut();
+                let index = match per.iter().position(|(name, _)| *name == sub.name) {
+                    Some(i) => i,
+                    None => {
+                        per.push((sub.name, CommandFigures::default()));
+                        per.len() - 1
+                    }
+                };
+                if sub.arity_ok(args.len()) {
+                    figures_of(&mut per[index].1);
+                } else {
+                    // Our handlers check subcommand arity; redis-server rejects it up front.
+                    per[index].1.rejected += 1;
+                    return;
+                }
+            }
+        }
+        self.commands.set(self.commands.get() + 1);
+    }
+
+    /// Counts a command refused before it ran (`id` is `None` for an unknown command), with
+    /// the error reply it got.
+    pub fn reject(&self, id: Option<usize>, reply: &[u8]) {
+        if let Some(id) = id {
+            let mut per = self.per_command.borrow_mut();
+            if per.len() <= id {
+                per.resize(id + 1, CommandFigures::default());
+            }
+            per[id].rejected += 1;
+        }
+        self.count_error(reply);
+    }
+
+    /// Adds an error reply to INFO errorstats under its code: the first word after `-`.
+    fn count_error(&self, reply: &[u8]) {
+        let text = reply.strip_prefix(b"-").unwrap_or(reply);
+        let end = text
+            .iter()
+            .position(|&c| c == b' ' || c == b'\r')
+            .unwrap_or(text.len());
+        let code = &text[..end];
+        let mut errors = self.errors.borrow_mut();
+        if let Some((_, n)) = errors.iter_mut().find(|(c, _)| &**c == code) {
+            *n += 1;
+        } else if errors.len() < MAX_ERROR_CODES {
+            // redis-server stops tracking new codes past 128 (error codes are few).
+            errors.push((code.into(), 1));
+        }
+    }
+}
+
+/// Distinct error codes INFO errorstats tracks, as redis-server's limit.
+const MAX_ERROR_CODES: usize = 128;
+
+/// INFO commandstats figures of one command on one core.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CommandFigures {
+    pub calls: u64,
+    /// Time spent executing, in [`clock::ticks`].
+    pub ticks: u64,
+    pub rejected: u64,
+    pub failed: u64,
+}
+
+impl CommandFigures {
+    pub fn add(&mut self, other: &CommandFigures) {
+        self.calls += other.calls;
+        self.ticks += other.ticks;
+        self.rejected += other.rejected;
+        self.failed += other.failed;
     }
 }
 
@@ -135,6 +237,8 @@ pub struct CoreCtx {
     pub cluster: crate::cluster::control::CoreCluster,
     /// This core's Pub/Sub subscriptions.
     pub pubsub: RefCell<super::pubsub::Registry>,
+    /// Clients blocked on this core's keys.
+    pub blocking: RefCell<super::blocking::Registry>,
 }
 
 impl CoreCtx {
@@ -158,6 +262,7 @@ impl CoreCtx {
             outbox: Outbox::new(ncores),
             cluster: Default::default(),
             pubsub: RefCell::new(Default::default()),
+            blocking: RefCell::new(Default::default()),
         }
     }
 
@@ -166,6 +271,14 @@ impl CoreCtx {
         let mut ks = self.ks.borrow_mut();
         ks.now_ms = clock::unix_ms();
         ks
+    }
+
+    /// Warms the cache for keys this core owns that commands are about to look up
+    /// (`net::prefetch`). Skipped while the keyspace is in use.
+    pub fn prefetch_keys(&self, keys: &[&[u8]]) {
+        if let Ok(ks) = self.ks.try_borrow() {
+            ks.prefetch(keys);
+        }
     }
 
     /// The core that owns `key`.
@@ -191,6 +304,7 @@ impl CoreCtx {
             unreachable!("exec_keyed called for a non-keyed command");
         };
         let start = reply.buf.len();
+        let began = clock::ticks();
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let mut ks = self.keyspace();
             ks.no_touch = no_touch;
@@ -204,8 +318,8 @@ impl CoreCtx {
             reply.buf.truncate(start);
             reply.error("ERR internal error while executing the command");
         }
-        let failed = reply.buf.get(start) == Some(&b'-');
-        self.stats.record(id, failed);
+        self.stats.record(id, &args, &reply.buf[start..], began);
+        super::blocking::after_command(self);
     }
 
     /// Runs every command of a batch from another core and returns the replies.
@@ -335,4 +449,5 @@ pub fn spawn_mesh_receivers(ctx: &Rc<CoreCtx>, receivers: MeshReceivers) {
         task::spawn(serve_ctl_link(ctx.clone(), link)).detach();
     }
     task::spawn(Outbox::run_flusher(ctx.clone())).detach();
+    task::spawn(super::blocking::serve_task(ctx.clone())).detach();
 }

@@ -16,6 +16,7 @@
 
 use std::rc::Rc;
 
+use crate::clock;
 use crate::cluster::{self, view::Route};
 use crate::cmd::keys::keys_part;
 use crate::cmd::{self, CmdError, Exec, GlobalCmd, PubSubCmd, WRITE};
@@ -153,6 +154,8 @@ pub async fn run(
         }
         out.array(cmds.len());
         let no_touch = sess.handle.no_touch.get();
+        // Blocked clients are served after the whole transaction, as in redis-server.
+        let _defer = super::blocking::Defer::new(ctx);
         for q in &cmds {
             match q.cmd.exec {
                 Exec::Keyed(..) => ctx.exec_keyed(q.id, q.cmd, q.args.args(), out, no_touch),
@@ -199,9 +202,10 @@ pub async fn run(
             Exec::Global(which) if keyspace_global(ctx, &txn, which, q, out).await => {}
             Exec::Global(which) => {
                 txn.end().await;
-                let start = out.len();
+                let (start, began) = (out.len(), clock::ticks());
                 global::exec(ctx, sess, which, q.args.args(), out).await;
-                ctx.stats.record(q.id, out.buf.get(start) == Some(&b'-'));
+                ctx.stats
+                    .record(q.id, &q.args.args(), &out.buf[start..], began);
                 txn = Txn::begin(ctx, cores.clone()).await;
             }
             Exec::PubSub(which) => {
@@ -227,7 +231,7 @@ pub(crate) async fn keyspace_global(
     out: &mut Reply,
 ) -> bool {
     let args = q.args.args();
-    let start = out.len();
+    let (start, began) = (out.len(), clock::ticks());
     match which {
         GlobalCmd::DbSize => {
             let mut total = 0;
@@ -268,7 +272,8 @@ pub(crate) async fn keyspace_global(
         }
         _ => return false,
     }
-    ctx.stats.record(q.id, out.buf.get(start) == Some(&b'-'));
+    ctx.stats
+        .record(q.id, &q.args.args(), &out.buf[start..], began);
     true
 }
 
@@ -284,7 +289,7 @@ async fn pubsub_cmd(
     q: &Queued,
     out: &mut Reply,
 ) -> Txn {
-    let start = out.len();
+    let (start, began) = (out.len(), clock::ticks());
     match which {
         PubSubCmd::SSubscribe => out.error_bytes(
             &CmdError::other("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client").bytes(),
@@ -298,13 +303,14 @@ async fn pubsub_cmd(
             subscriber::exec(ctx, sess, which, q.cmd, q.args.args(), false, out).await;
         }
     }
-    ctx.stats.record(q.id, out.buf.get(start) == Some(&b'-'));
+    ctx.stats
+        .record(q.id, &q.args.args(), &out.buf[start..], began);
     txn
 }
 
 /// A queued connection command (PING, ECHO, HELLO, UNWATCH, ...), run in place.
 fn run_connection_cmd(ctx: &CoreCtx, sess: &mut Session, q: &Queued, out: &mut Reply) {
-    let start = out.len();
+    let (start, began) = (out.len(), clock::ticks());
     match q.cmd.exec {
         Exec::Session(which) => {
             session::exec(ctx, sess, which, q.args.args(), out);
@@ -312,5 +318,6 @@ fn run_connection_cmd(ctx: &CoreCtx, sess: &mut Session, q: &Queued, out: &mut R
         // UNWATCH is the one transaction command that is queued; EXEC unwatches anyway.
         _ => out.ok(),
     }
-    ctx.stats.record(q.id, out.buf.get(start) == Some(&b'-'));
+    ctx.stats
+        .record(q.id, &q.args.args(), &out.buf[start..], began);
 }

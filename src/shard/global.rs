@@ -226,6 +226,11 @@ async fn client(ctx: &Rc<CoreCtx>, sess: &mut Session, args: Args<'_>, out: &mut
             out.verbatim(text.as_bytes());
         }
         "kill" if args.len() >= 3 => return client_kill(ctx, sess, args, out).await,
+        "unblock" if args.len() == 3 || args.len() == 4 => client_unblock(ctx, args, out).await,
+        "unblock" if args.len() > 4 => out.error(&format!(
+            "ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
+            String::from_utf8_lossy(args.get(1))
+        )),
         "getredir" if args.len() == 2 => out.int(-1),
         "help" if args.len() == 2 => {
             let lines = [
@@ -236,17 +241,50 @@ async fn client(ctx: &Rc<CoreCtx>, sess: &mut Session, args: Args<'_>, out: &mut
                 "INFO / LIST -- Describe this connection / every connection.",
                 "KILL <ip:port> | KILL ID <id> [ADDR ip:port] [SKIPME yes|no] -- Close clients.",
                 "NO-EVICT <ON|OFF> / NO-TOUCH <ON|OFF> -- Connection flags.",
+                "UNBLOCK <id> [TIMEOUT|ERROR] -- End another client's blocking command.",
                 "HELP -- Print this help.",
             ];
             out.simple_lines(&lines);
         }
         "id" | "getname" | "setname" | "setinfo" | "no-evict" | "no-touch" | "info"
-        | "getredir" | "help" | "kill" => arity_error(out),
+        | "getredir" | "help" | "kill" | "unblock" => arity_error(out),
         _ => {
             out.error_bytes(&CmdError::unknown_subcommand(args.get(1), args.get(0)).bytes());
         }
     }
     Flow::Continue
+}
+
+/// CLIENT UNBLOCK id [TIMEOUT|ERROR]: asks a client waiting in a blocking command to stop,
+/// answering as on timeout or with the UNBLOCKED error (`net::blocking` acts on it).
+async fn client_unblock(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
+    let error = if args.len() == 4 {
+        if args.is(3, "timeout") {
+            false
+        } else if args.is(3, "error") {
+            true
+        } else {
+            out.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return;
+        }
+    } else {
+        false
+    };
+    let Some(id) = parse_i64(args.get(2)) else {
+        out.error_bytes(&CmdError::NotInteger.bytes());
+        return;
+    };
+    let found = ctx
+        .on_all_cores(move |c| {
+            let clients = c.clients.borrow();
+            let Some(target) = clients.iter().find(|h| h.id as i64 == id) else {
+                return false;
+            };
+            let waiting = target.waiting.borrow();
+            waiting.as_ref().is_some_and(|claim| claim.unblock(error))
+        })
+        .await;
+    out.int(found.contains(&true) as i64);
 }
 
 /// CLIENT KILL, old form `ip:port` and new form with ID / ADDR / LADDR / SKIPME filters.

@@ -11,7 +11,7 @@ use crate::cmd::{self, Args};
 use crate::net::session::REDIS_VERSION;
 use crate::protocol::Reply;
 
-use super::core::CoreCtx;
+use super::core::{CommandFigures, CoreCtx};
 
 const DEFAULT_SECTIONS: &[&str] = &[
     "server",
@@ -35,7 +35,9 @@ struct CoreFigures {
     expired: u64,
     input_bytes: u64,
     output_bytes: u64,
-    per_command: Vec<(u64, u64)>,
+    per_command: Vec<CommandFigures>,
+    per_subcommand: Vec<(&'static str, CommandFigures)>,
+    errors: Vec<(Box<[u8]>, u64)>,
     ops_per_sec: f64,
     pubsub: super::pubsub::Names,
 }
@@ -68,6 +70,8 @@ pub async fn info(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
                 input_bytes: c.stats.net_input_bytes.get(),
                 output_bytes: c.stats.net_output_bytes.get(),
                 per_command: c.stats.per_command.borrow().clone(),
+                per_subcommand: c.stats.per_subcommand.borrow().clone(),
+                errors: c.stats.errors.borrow().clone(),
                 ops_per_sec: c.stats.ops_per_sec(),
                 pubsub: c.pubsub.borrow().names(),
             }
@@ -89,7 +93,7 @@ pub async fn info(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
             "replication" => replication(&mut body),
             "cpu" => cpu(&mut body),
             "modules" => "Modules",
-            "errorstats" => "Errorstats",
+            "errorstats" => errorstats(&figures, &mut body),
             "commandstats" => commandstats(&figures, &mut body),
             "cluster" => {
                 let enabled = ctx.opts.borrow().cluster_enabled as u8;
@@ -149,9 +153,11 @@ fn clients(ctx: &CoreCtx, s: &mut String) -> &'static str {
     let _ = write!(
         s,
         "connected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\n\
-         blocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
+         blocked_clients:{}\r\ntracking_clients:0\r\nclients_in_timeout_table:{}\r\n",
         ctx.shared.connected_clients.load(Ordering::Relaxed),
         ctx.opts.borrow().maxclients,
+        ctx.shared.blocked_clients.load(Ordering::Relaxed),
+        ctx.shared.blocked_with_timeout.load(Ordering::Relaxed),
     );
     "Clients"
 }
@@ -222,6 +228,11 @@ fn stats(ctx: &CoreCtx, figures: &[CoreFigures], s: &mut String) -> &'static str
         s,
         "pubsub_channels:{channels}\r\npubsub_patterns:{patterns}\r\npubsubshard_channels:{shard}\r\n"
     );
+    let errors: u64 = error_totals(figures).iter().map(|(_, n)| n).sum();
+    let _ = write!(
+        s,
+        "total_error_replies:{errors}\r\nunexpected_error_replies:0\r\n"
+    );
     "Stats"
 }
 
@@ -255,29 +266,67 @@ pub fn cpu_times() -> (f64, f64) {
 }
 
 fn commandstats(figures: &[CoreFigures], s: &mut String) -> &'static str {
-    let mut totals: Vec<(u64, u64)> = Vec::new();
+    let mut totals: Vec<CommandFigures> = Vec::new();
     for f in figures {
         if totals.len() < f.per_command.len() {
-            totals.resize(f.per_command.len(), (0, 0));
+            totals.resize(f.per_command.len(), CommandFigures::default());
         }
-        for (i, (calls, failed)) in f.per_command.iter().enumerate() {
-            totals[i].0 += calls;
-            totals[i].1 += failed;
+        for (total, core) in totals.iter_mut().zip(&f.per_command) {
+            total.add(core);
         }
     }
-    for (id, command) in cmd::all().enumerate() {
-        let Some(&(calls, failed)) = totals.get(id) else {
-            continue;
-        };
-        if calls > 0 {
+    let mut lines: Vec<(&str, CommandFigures)> = cmd::all()
+        .zip(totals)
+        .map(|(command, t)| (command.name, t))
+        .collect();
+    for (name, figures) in figures.iter().flat_map(|f| &f.per_subcommand) {
+        match lines.iter_mut().find(|(n, _)| n == name) {
+            Some((_, total)) => total.add(figures),
+            None => lines.push((name, *figures)),
+        }
+    }
+    for (name, t) in lines {
+        if t.calls > 0 || t.rejected > 0 {
+            let usec = clock::ticks_to_us(t.ticks);
+            let per_call = if t.calls > 0 {
+                usec as f64 / t.calls as f64
+            } else {
+                0.0
+            };
             let _ = write!(
                 s,
-                "cmdstat_{}:calls={calls},rejected_calls=0,failed_calls={failed}\r\n",
-                command.name
+                "cmdstat_{name}:calls={},usec={usec},usec_per_call={per_call:.2},\
+                 rejected_calls={},failed_calls={}\r\n",
+                t.calls, t.rejected, t.failed
             );
         }
     }
     "Commandstats"
+}
+
+/// Error replies by error code, summed over the cores.
+fn error_totals(figures: &[CoreFigures]) -> Vec<(&[u8], u64)> {
+    let mut totals: Vec<(&[u8], u64)> = Vec::new();
+    for (code, n) in figures.iter().flat_map(|f| &f.errors) {
+        match totals.iter_mut().find(|(c, _)| *c == &**code) {
+            Some((_, total)) => *total += n,
+            None => totals.push((code, *n)),
+        }
+    }
+    totals
+}
+
+fn errorstats(figures: &[CoreFigures], s: &mut String) -> &'static str {
+    let mut totals = error_totals(figures);
+    totals.sort();
+    for (code, n) in totals {
+        let _ = write!(
+            s,
+            "errorstat_{}:count={n}\r\n",
+            String::from_utf8_lossy(code)
+        );
+    }
+    "Errorstats"
 }
 
 fn keyspace(figures: &[CoreFigures], s: &mut String) -> &'static str {

@@ -4,6 +4,7 @@
 //! Everything here runs on a data core's glommio executor and may `.await`; the keyspace is
 //! only borrowed inside synchronous steps.
 
+pub mod blocking;
 pub mod clients;
 pub mod config_cmd;
 pub mod core;

@@ -13,8 +13,8 @@
 //! every node, SPUBLISH to the shard's replicas) are handed to [`deliver_from_bus`] on one
 //! data core (the control core has no data-core context; it reaches a data core through a
 //! closure on the link [`crate::cluster::control::CoreLink`] serves, as views travel); that
-//! core reaches this node's subscribers on every core and forwards nothing. PUBLISH itself
-//! only delivers on this node: forwarding to other nodes is the bus's to add in [`publish`].
+//! core reaches this node's subscribers on every core and forwards nothing. [`publish`] hands
+//! each message published here to the bus (`CoreCluster::propagate`) after delivering it.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -482,9 +482,21 @@ fn deliver_here(ctx: &CoreCtx, space: Space, channel: &[u8], message: &[u8]) -> 
         .deliver(space, channel, message, limit, clock::unix_ms())
 }
 
-/// PUBLISH / SPUBLISH on this node: delivers to the subscribers on every data core and
-/// returns how many deliveries were made. One mesh call per other core with subscribers.
+/// PUBLISH / SPUBLISH: delivers to the subscribers on every data core of this node and, in
+/// cluster mode, hands the message to the cluster bus for the other nodes (as redis-server,
+/// the reply counts only this node's deliveries).
 pub async fn publish(ctx: &Rc<CoreCtx>, space: Space, channel: &[u8], message: &[u8]) -> usize {
+    let total = publish_here(ctx, space, channel, message).await;
+    if ctx.cluster.enabled() {
+        let shard = space == Space::Shard;
+        ctx.cluster.propagate(shard, channel, message).await;
+    }
+    total
+}
+
+/// Delivers to the subscribers on every data core of this node and returns how many
+/// deliveries were made. One mesh call per other core with subscribers.
+async fn publish_here(ctx: &Rc<CoreCtx>, space: Space, channel: &[u8], message: &[u8]) -> usize {
     let mut total = deliver_here(ctx, space, channel, message);
     let others: Vec<usize> = (0..ctx.ncores)
         .filter(|&c| c != ctx.core && ctx.shared.pubsub.active(c, space))
@@ -539,7 +551,7 @@ pub async fn deliver_from_bus(
     channel: &[u8],
     message: &[u8],
 ) -> usize {
-    publish(ctx, space, channel, message).await
+    publish_here(ctx, space, channel, message).await
 }
 
 /// PUBSUB CHANNELS / NUMSUB / NUMPAT / SHARDCHANNELS / SHARDNUMSUB / HELP, merged over every

@@ -10,6 +10,7 @@ pub mod key;
 pub mod keyspace;
 pub mod limits;
 pub mod list;
+pub mod ready;
 pub mod set;
 pub mod value;
 pub mod watch;

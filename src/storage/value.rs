@@ -98,6 +98,20 @@ impl Value {
         }
     }
 
+    /// Where the value's own heap block starts (the string bytes, or the collection's
+    /// header), for cache prefetching; `None` when it has none.
+    pub fn heap_ptr(&self) -> Option<*const u8> {
+        match self {
+            Value::Int(_) | Value::IntObject(_) => None,
+            Value::Str(s) => Some(s.as_ptr()),
+            Value::Raw(v) => Some(v.as_ptr()),
+            Value::Hash(h) => Some(&**h as *const Hash as *const u8),
+            Value::Set(s) => Some(&**s as *const Set as *const u8),
+            Value::List(l) => Some(&**l as *const List as *const u8),
+            Value::ZSet(z) => Some(&**z as *const ZSet as *const u8),
+        }
+    }
+
     /// Approximate heap bytes owned by the value (for DEBUG OBJECT / MEMORY USAGE).
     pub fn heap_size(&self) -> usize {
         match self {

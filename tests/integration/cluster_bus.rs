@@ -462,6 +462,16 @@ fn killed_master_fails_then_rejoins_after_restart() {
             || n.text(&["CLUSTER", "INFO"]),
         );
     }
+    // Each survivor holds the other's failure report, kept fresh by gossip.
+    for n in &nodes[..2] {
+        let reports = || n.call(&["CLUSTER", "COUNT-FAILURE-REPORTS", &victim_id]);
+        wait_for(
+            DEADLINE,
+            "no failure report from the other survivor",
+            || reports() == Value::Int(1),
+            || format!("{:?}", reports()),
+        );
+    }
     nodes[2].spawn();
     assert_eq!(
         nodes[2].myid(),
@@ -649,3 +659,6 @@ fn equal_config_epochs_become_distinct_and_dead_handshakes_expire() {
         },
     );
 }
+
+#[path = "cluster_wide.rs"]
+mod cluster_wide;

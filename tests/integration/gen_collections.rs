@@ -344,6 +344,19 @@ fn list_step(rng: &mut Rng) -> (&'static str, Vec<Vec<u8>>, Compare) {
             }
             ("LPOS", a, Compare::Exact)
         }
+        15 | 16 if rng.chance(25) => {
+            // Blocking forms: a short timeout, so an empty source replies as it times out.
+            if rng.chance(30) {
+                (
+                    "BRPOPLPUSH",
+                    vec![k, key(rng), timeout(rng)],
+                    Compare::Exact,
+                )
+            } else {
+                let a = vec![k, key(rng), end(rng), end(rng), timeout(rng)];
+                ("BLMOVE", a, Compare::Exact)
+            }
+        }
         15 | 16 => {
             if rng.chance(30) {
                 ("RPOPLPUSH", vec![k, key(rng)], Compare::Exact)
@@ -355,7 +368,13 @@ fn list_step(rng: &mut Rng) -> (&'static str, Vec<Vec<u8>>, Compare) {
                 )
             }
         }
+        _ if rng.chance(25) => {
+            let mut a = keys(rng, 3);
+            a.push(timeout(rng));
+            (*rng.pick(&["BLPOP", "BRPOP"]), a, Compare::Exact)
+        }
         _ => {
+            let blocking = rng.chance(25);
             let ks = keys(rng, 3);
             let numkeys = match rng.below(8) {
                 0 => word(rng, &["0", "-1", "x", "9"]),
@@ -370,7 +389,20 @@ fn list_step(rng: &mut Rng) -> (&'static str, Vec<Vec<u8>>, Compare) {
                     word(rng, &["1", "2", "10", "0", "-1", "x"]),
                 ]);
             }
+            if blocking {
+                a.insert(0, timeout(rng));
+                return ("BLMPOP", a, Compare::Exact);
+            }
             ("LMPOP", a, Compare::Exact)
         }
     }
+}
+
+/// A blocking command's timeout: short enough to keep streams fast (never 0, which would
+/// wait forever on an empty key), or malformed.
+pub fn timeout(rng: &mut Rng) -> Vec<u8> {
+    word(
+        rng,
+        &["0.01", "0.002", ".005", "0.01", "-1", "x", "1e17", "nan"],
+    )
 }

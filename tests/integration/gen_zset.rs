@@ -275,6 +275,14 @@ pub fn step(rng: &mut Rng) -> (&'static str, Vec<Vec<u8>>, Compare) {
             bounds(rng, &mut a);
             (name, a, Exact)
         }
+        20 | 21 if rng.chance(20) => {
+            let mut a = vec![any_key(rng)];
+            if rng.chance(50) {
+                a.push(zkey(rng));
+            }
+            a.push(super::gen_collections::timeout(rng));
+            (*rng.pick(&["BZPOPMIN", "BZPOPMAX"]), a, Exact)
+        }
         20 | 21 => {
             let mut a = vec![any_key(rng)];
             if rng.chance(60) {
@@ -288,6 +296,10 @@ pub fn step(rng: &mut Rng) -> (&'static str, Vec<Vec<u8>>, Compare) {
             if rng.chance(50) {
                 a.push(word("COUNT"));
                 a.push(small_int(rng));
+            }
+            if rng.chance(25) {
+                a.insert(0, super::gen_collections::timeout(rng));
+                return ("BZMPOP", a, Exact);
             }
             ("ZMPOP", a, Exact)
         }

@@ -447,3 +447,24 @@ fn cluster_mode_key_rules_match_redis() {
         }
     }
 }
+
+/// A script's writes wake a client blocked on the key, once the script has finished (the
+/// client gets what is left after the whole script, as in redis-server).
+#[test]
+fn script_writes_wake_blocked_clients() {
+    let server = Server::start(&["--cores", "2", "--shards", "2"]);
+    let mut blocked = server.conn();
+    blocked.send(&encode(&[b"BLPOP", b"lua:q", b"10"]));
+    let mut c = server.conn();
+    let deadline = Instant::now() + DEADLINE;
+    while !String::from_utf8_lossy(&c.call(&[b"INFO", b"clients"])).contains("blocked_clients:1") {
+        assert!(Instant::now() < deadline, "the client never blocked");
+        thread::sleep(Duration::from_millis(10));
+    }
+    let body = b"redis.call('RPUSH', KEYS[1], 'a', 'b') return redis.call('LPOP', KEYS[1])";
+    assert_eq!(c.call(&[b"EVAL", body, b"1", b"lua:q"]), b"$1\r\na\r\n");
+    assert_eq!(
+        blocked.try_read_reply(DEADLINE).expect("woken"),
+        b"*2\r\n$5\r\nlua:q\r\n$1\r\nb\r\n"
+    );
+}

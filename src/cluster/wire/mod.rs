@@ -17,8 +17,11 @@
 //! After each of them the state is committed (nodes.conf, views) and CLUSTER LINKS' list is
 //! refreshed. Node ids, flags and times are converted by [`convert`].
 //!
-//! Not done here: cluster-wide PUBLISH (SoliKV has no PUBLISH command yet; received PUBLISH
-//! messages are counted and dropped), failover messages, and the forgotten-node list.
+//! - the **publish** task sends what this node's clients PUBLISH (to every node) and
+//!   SPUBLISH (to the other nodes of the shard); received ones go to a data core
+//!   ([`Control::deliver`]).
+//!
+//! Not done here: failover messages.
 
 mod convert;
 
@@ -29,7 +32,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use super::bus::{Body, Bus, BusConfig, BusEvent, Direction, LinkId, Message};
-use super::control::Control;
+use super::control::{BusPublish, Control};
 use super::hooks::{self, Kind, LinkPeer};
 use super::node::{flags, NodeId};
 use super::state::{ClusterState, LinkInfo};
@@ -94,7 +97,11 @@ fn bind_addrs(bind: &[String], port: u16) -> Result<Vec<(SocketAddr, bool)>, Str
 /// Listens on the bus port (at the client bind addresses) and spawns the event loop and the
 /// cron on the current executor (the control core). Fails when a required address cannot be
 /// bound.
-pub fn start(control: Rc<RefCell<Control>>, bind: &[String]) -> Result<(), String> {
+pub fn start(
+    control: Rc<RefCell<Control>>,
+    bind: &[String],
+    published: flume::Receiver<BusPublish>,
+) -> Result<(), String> {
     let port = control.borrow().state.settings.bus_port;
     let (bus, events) = Bus::new(BusConfig::default());
     let mut bound = 0;
@@ -121,6 +128,13 @@ pub fn start(control: Rc<RefCell<Control>>, bind: &[String]) -> Result<(), Strin
     glommio::spawn_local(async move {
         while let Ok(event) = events.recv_async().await {
             w.on_event(event);
+        }
+    })
+    .detach();
+    let w = wire.clone();
+    glommio::spawn_local(async move {
+        while let Ok(publish) = published.recv_async().await {
+            w.publish(publish);
         }
     })
     .detach();
@@ -167,9 +181,17 @@ impl Wire {
     /// A PING, PONG or MEET with our header and fresh gossip.
     fn send_gossip(&self, state: &mut ClusterState, link: LinkId, kind: Kind) -> bool {
         let (header, gossip) = hooks::next_ping(state, self.random());
+        let forgotten = state
+            .bans_left(now_ms())
+            .into_iter()
+            .map(|(id, left_ms)| super::bus::Forgotten {
+                id: convert::id_to_wire(&id),
+                ttl_secs: left_ms / 1000,
+            })
+            .collect();
         let gossip = super::bus::Gossip {
             entries: gossip.iter().map(convert::gossip_to_wire).collect(),
-            forgotten: Vec::new(),
+            forgotten,
         };
         let body = match kind {
             Kind::Ping => Body::Ping(gossip),
@@ -196,6 +218,45 @@ impl Wire {
                 let node = convert::id_to_wire(node);
                 self.send(state, link, Body::Fail { node });
             }
+        }
+    }
+
+    /// Sends a message published here to every other known node (PUBLISH), or to the other
+    /// nodes of this node's shard (SPUBLISH), on their outbound links (Redis's
+    /// `clusterSendPublish`).
+    fn publish(&self, p: BusPublish) {
+        let mut ctl = self.control.borrow_mut();
+        let state = &mut ctl.state;
+        let my_shard = *state.shard_master(state.myself());
+        let targets: Vec<LinkId> = self
+            .outbound
+            .borrow()
+            .iter()
+            .filter(|(node, _)| match state.node(node) {
+                Some(n) if n.has(flags::HANDSHAKE) => false,
+                Some(n) => !p.shard || *state.shard_master(n) == my_shard,
+                None => false,
+            })
+            .map(|(_, link)| *link)
+            .collect();
+        if targets.is_empty() {
+            return;
+        }
+        let (header, _) = hooks::next_ping(state, 0);
+        let sender = convert::sender(&header, state.ok);
+        for link in targets {
+            let body = if p.shard {
+                Body::PublishShard {
+                    channel: p.channel.clone(),
+                    message: p.message.clone(),
+                }
+            } else {
+                Body::Publish {
+                    channel: p.channel.clone(),
+                    message: p.message.clone(),
+                }
+            };
+            self.send_with(state, link, sender.clone(), body);
         }
     }
 
@@ -254,6 +315,17 @@ impl Wire {
                     let slots = convert::ranges_from_wire(slots);
                     let node = convert::id_from_wire(node);
                     hooks::on_update(state, &node, *config_epoch, &slots);
+                }
+            }
+            Body::Publish { channel, message } | Body::PublishShard { channel, message } => {
+                if state.node(&h.id).is_some_and(|n| !n.has(flags::HANDSHAKE)) {
+                    let shard = matches!(msg.body, Body::PublishShard { .. });
+                    let (channel, message) = (channel.clone(), message.clone());
+                    ctl.deliver(BusPublish {
+                        shard,
+                        channel,
+                        message,
+                    });
                 }
             }
             body => {
@@ -316,6 +388,19 @@ impl Wire {
         }
         if known {
             self.follow_address(state, &h.id);
+            if !gossip.forgotten.is_empty() {
+                let forgotten: Vec<(NodeId, u64)> = gossip
+                    .forgotten
+                    .iter()
+                    .map(|f| {
+                        (
+                            convert::id_from_wire(&f.id),
+                            f.ttl_secs.saturating_mul(1000),
+                        )
+                    })
+                    .collect();
+                hooks::on_forgotten(state, &forgotten, now);
+            }
         }
         if fx.reply_pong {
             self.send_gossip(state, link, Kind::Pong);

@@ -12,6 +12,8 @@
 
 mod edit;
 mod moves;
+
+pub(crate) use moves::lmove_keys;
 #[cfg(test)]
 mod tests;
 
@@ -68,7 +70,7 @@ pub const COMMANDS: &[Command] = &[
 ];
 
 /// Which end of a list.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum End {
     Left,
     Right,
@@ -76,7 +78,7 @@ pub enum End {
 
 impl End {
     /// `LEFT` or `RIGHT`, any case.
-    fn parse(arg: &[u8]) -> Option<End> {
+    pub(crate) fn parse(arg: &[u8]) -> Option<End> {
         if arg.eq_ignore_ascii_case(b"left") {
             Some(End::Left)
         } else if arg.eq_ignore_ascii_case(b"right") {
@@ -94,7 +96,7 @@ fn push_end(list: &mut List, end: End, item: &[u8]) {
     }
 }
 
-fn pop_end(list: &mut List, end: End) -> Option<Box<[u8]>> {
+pub(crate) fn pop_end(list: &mut List, end: End) -> Option<Box<[u8]>> {
     match end {
         End::Left => list.items.pop_front(),
         End::Right => list.items.pop_back(),
@@ -147,7 +149,7 @@ fn rpushx(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
 
 /// Pops up to `count` elements from `end` of the list at `key` (which exists) and writes
 /// them as an array; deletes the key when emptied.
-fn pop_range(ks: &mut Keyspace, key: &[u8], end: End, count: usize, reply: &mut Reply) {
+pub(crate) fn pop_range(ks: &mut Keyspace, key: &[u8], end: End, count: usize, reply: &mut Reply) {
     let list = list_of(ks, key)
         .ok()
         .flatten()

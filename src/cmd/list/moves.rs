@@ -14,7 +14,18 @@ use crate::storage::{Keyspace, Value};
 /// Pops from `from` of `src` and pushes onto `to` of `dst` (the same list when the keys are
 /// equal), as redis-server's `lmoveGenericCommand`.
 fn lmove_generic(ks: &mut Keyspace, args: Args, from: End, to: End, reply: &mut Reply) {
-    let (src, dst) = (args.get(1), args.get(2));
+    lmove_keys(ks, args.get(1), args.get(2), from, to, reply);
+}
+
+/// [`lmove_generic`] on the keys `src` and `dst` (BLMOVE serves its waiters this way).
+pub(crate) fn lmove_keys(
+    ks: &mut Keyspace,
+    src: &[u8],
+    dst: &[u8],
+    from: End,
+    to: End,
+    reply: &mut Reply,
+) {
     match list_of(ks, src) {
         Err(e) => return reply_error(reply, &e),
         Ok(None) => return reply.null(),

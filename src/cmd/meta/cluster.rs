@@ -239,6 +239,20 @@ pub const CLUSTER_MYID: CommandMeta = CommandMeta {
     ..CommandMeta::EMPTY
 };
 
+/// Redis 7.2 (7.0.15 lacks it): the shard id, which SoliKV takes from the shard's primary.
+pub const CLUSTER_MYSHARDID: CommandMeta = CommandMeta {
+    name: "cluster|myshardid",
+    arity: 2,
+    flags: &["stale"],
+    acl_categories: &["@slow"],
+    tips: &["nondeterministic_output"],
+    group: "cluster",
+    since: "7.2.0",
+    summary: "Returns the id of this node's shard.",
+    complexity: "O(1)",
+    ..CommandMeta::EMPTY
+};
+
 pub const CLUSTER_NODES: CommandMeta = CommandMeta {
     name: "cluster|nodes",
     arity: 2,
@@ -399,6 +413,7 @@ pub const CLUSTER: CommandMeta = CommandMeta {
         CLUSTER_LINKS,
         CLUSTER_MEET,
         CLUSTER_MYID,
+        CLUSTER_MYSHARDID,
         CLUSTER_NODES,
         CLUSTER_REPLICAS,
         CLUSTER_REPLICATE,

@@ -240,6 +240,19 @@ pub const CLIENT_KILL: CommandMeta = CommandMeta {
     ..CommandMeta::EMPTY
 };
 
+pub const CLIENT_UNBLOCK: CommandMeta = CommandMeta {
+    name: "client|unblock",
+    arity: -3,
+    flags: &["admin", "noscript", "loading", "stale"],
+    acl_categories: &["@admin", "@slow", "@dangerous", "@connection"],
+    group: "connection",
+    since: "5.0.0",
+    summary: "Ends the blocking command another client is waiting in.",
+    complexity: "O(log(N)), N being the number of client connections.",
+    arguments: args::CLIENT_UNBLOCK,
+    ..CommandMeta::EMPTY
+};
+
 pub const CLIENT_NO_EVICT: CommandMeta = CommandMeta {
     name: "client|no-evict",
     arity: 3,
@@ -290,6 +303,7 @@ pub const CLIENT: CommandMeta = CommandMeta {
         CLIENT_LIST,
         CLIENT_INFO,
         CLIENT_KILL,
+        CLIENT_UNBLOCK,
         CLIENT_NO_EVICT,
         CLIENT_NO_TOUCH,
         CLIENT_HELP,

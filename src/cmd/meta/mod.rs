@@ -22,6 +22,7 @@
 
 mod args;
 mod bitmap;
+mod blocking;
 mod cluster;
 mod command;
 mod connection;
@@ -50,6 +51,9 @@ mod pubsub_tests;
 
 #[cfg(test)]
 mod transaction_tests;
+
+#[cfg(test)]
+mod blocking_tests;
 
 #[cfg(test)]
 mod scripting_tests;

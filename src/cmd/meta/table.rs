@@ -4,12 +4,12 @@
 //! length; it never allocates.
 
 use super::{
-    bitmap, cluster, connection, hash, hll, keyspace, list, pubsub, scripting, server, set, string,
-    transaction, zset, CommandMeta,
+    bitmap, blocking, cluster, connection, hash, hll, keyspace, list, pubsub, scripting, server,
+    set, string, transaction, zset, CommandMeta,
 };
 
 /// Every top-level command, in family order.
-pub static ALL: [CommandMeta; 175] = [
+pub static ALL: [CommandMeta; 183] = [
     connection::PING,
     connection::ECHO,
     connection::HELLO,
@@ -180,6 +180,14 @@ pub static ALL: [CommandMeta; 175] = [
     transaction::DISCARD,
     transaction::WATCH,
     transaction::UNWATCH,
+    blocking::BLPOP,
+    blocking::BRPOP,
+    blocking::BRPOPLPUSH,
+    blocking::BLMOVE,
+    blocking::BLMPOP,
+    blocking::BZPOPMIN,
+    blocking::BZPOPMAX,
+    blocking::BZMPOP,
     scripting::EVAL,
     scripting::EVALSHA,
     scripting::EVAL_RO,
@@ -193,8 +201,11 @@ const PUBSUB_FIRST: usize = 156;
 /// Where the transaction commands start in [`ALL`].
 const TRANSACTION_BASE: usize = 165;
 
+/// Where the blocking pops start in [`ALL`].
+const BLOCKING_BASE: usize = 170;
+
 /// Where the scripting commands start in [`ALL`].
-const SCRIPTING_BASE: usize = 170;
+const SCRIPTING_BASE: usize = 178;
 
 /// Length of the longest command name.
 pub const MAX_NAME_LEN: usize = 16;
@@ -213,6 +224,9 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
     }
     if let Some(index) = transaction::index_of(lower) {
         return Some(TRANSACTION_BASE + index);
+    }
+    if let Some(index) = blocking::index_of(lower) {
+        return Some(BLOCKING_BASE + index);
     }
     if let Some(index) = scripting::index_of(lower) {
         return Some(SCRIPTING_BASE + index);

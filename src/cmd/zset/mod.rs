@@ -8,6 +8,8 @@
 //! ZMPOP, ZRANDMEMBER and ZSCAN.
 
 mod pop;
+
+pub(crate) use pop::zpop_blocking;
 mod range;
 mod setops;
 #[cfg(test)]

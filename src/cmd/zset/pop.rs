@@ -186,6 +186,25 @@ pub fn zmpop(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     zpop_generic(ks, &keys, count.max(1), shape, reply);
 }
 
+/// Pops for BZPOPMIN/BZPOPMAX (`count` -1: `key member score`) and BZMPOP (`count` >= 1:
+/// `key [[member score] ...]`) from the first key of `keys` holding a sorted set; a null
+/// array when none does.
+pub(crate) fn zpop_blocking(
+    ks: &mut Keyspace,
+    keys: &[&[u8]],
+    count: i64,
+    min: bool,
+    reply: &mut Reply,
+) {
+    let shape = Shape {
+        min,
+        emitkey: true,
+        nested: count != -1,
+        nil_when_empty: true,
+    };
+    zpop_generic(ks, keys, count, shape, reply);
+}
+
 /// Largest negative count ZRANDMEMBER serves (redis-server has no limit, but a reply of
 /// billions of elements would exhaust memory long before it could be sent).
 const MAX_REPEATED: u64 = 1 << 24;

@@ -1,7 +1,7 @@
 //! Sorted set values: members ordered by `(score, member)`, with a member → node index.
 //!
 //! The order lives in an order-statistic treap ([`tree::Tree`]); an open-addressing table of
-//! `u32` node indexes ([`index::Index`]) finds a member's node (and so its score) in O(1) and
+//! `u32` node indexes tagged with hash bits ([`index::Index`]) finds a member's node (and so its score) in O(1) and
 //! gives ZSCAN redis-server's cursor guarantee. The encoding redis-server
 //! would report (`listpack` for small sets, `skiplist` once a set grows past
 //! `zset-max-listpack-entries` members or holds a member longer than
@@ -98,7 +98,7 @@ impl ZSet {
     }
 
     pub fn heap_size(&self) -> usize {
-        self.tree.heap_size() + self.index.capacity() * 4
+        self.tree.heap_size() + self.index.capacity() * Index::SLOT_BYTES
     }
 
     fn hash(&self, member: &[u8]) -> u64 {
@@ -152,9 +152,7 @@ impl ZSet {
             }
             None => {
                 let n = self.tree.insert(score, member.into());
-                let (tree, hasher) = (&self.tree, &self.hasher);
-                self.index
-                    .insert(hash, n, |x| hasher.hash_one(tree.member(x)));
+                self.index.insert(hash, n);
                 Added::New
             }
         }
@@ -163,13 +161,12 @@ impl ZSet {
     /// Removes `member`; false when absent.
     pub fn remove(&mut self, member: &[u8]) -> bool {
         let hash = self.hash(member);
-        let (tree, hasher) = (&self.tree, &self.hasher);
+        let tree = &self.tree;
         let Some(slot) = self.index.find(hash, |n| tree.member(n) == member) else {
             return false;
         };
         let n = self.index.get(slot);
-        self.index
-            .remove_at(slot, |x| hasher.hash_one(tree.member(x)));
+        self.index.remove_at(slot);
         self.tree.remove(n);
         true
     }
@@ -177,10 +174,8 @@ impl ZSet {
     /// Removes the node `n` (from a rank or range walk).
     pub fn remove_node(&mut self, n: u32) -> Box<[u8]> {
         let hash = self.hash(self.tree.member(n));
-        let (tree, hasher) = (&self.tree, &self.hasher);
         if let Some(slot) = self.index.find(hash, |x| x == n) {
-            self.index
-                .remove_at(slot, |x| hasher.hash_one(tree.member(x)));
+            self.index.remove_at(slot);
         }
         self.tree.remove(n)
     }
@@ -188,9 +183,7 @@ impl ZSet {
     /// One ZSCAN step over the member index: calls `visit` with the nodes of the cursor's
     /// bucket and returns the next cursor (0 at the end).
     pub fn scan(&self, cursor: u64, visit: impl FnMut(u32)) -> u64 {
-        let (tree, hasher) = (&self.tree, &self.hasher);
-        self.index
-            .scan(cursor, |n| hasher.hash_one(tree.member(n)), visit)
+        self.index.scan(cursor, visit)
     }
 
     /// Zero-based rank of `member`, ascending or (with `rev`) descending.

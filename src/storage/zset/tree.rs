@@ -24,6 +24,14 @@ struct Node {
     prio: u32,
 }
 
+/// Where a subtree hangs: the root, or a child link of a node.
+#[derive(Clone, Copy)]
+enum Link {
+    Root,
+    Left(u32),
+    Right(u32),
+}
+
 /// An order-statistic treap; freed nodes are chained through `left` for reuse.
 #[derive(Clone, Debug)]
 pub struct Tree {
@@ -98,11 +106,6 @@ impl Tree {
         }
     }
 
-    fn update(&mut self, n: u32) {
-        let (l, r) = (self.nodes[n as usize].left, self.nodes[n as usize].right);
-        self.nodes[n as usize].size = 1 + self.size(l) + self.size(r);
-    }
-
     fn cmp_nodes(&self, a: u32, b: u32) -> Ordering {
         let (a, b) = (&self.nodes[a as usize], &self.nodes[b as usize]);
         cmp_entry(a.score, &a.member, b.score, &b.member)
@@ -135,10 +138,42 @@ impl Tree {
             self.nodes[n as usize] = node;
             n
         };
-        let (l, r) = self.split(self.root, n);
-        let left = self.merge(l, n);
-        self.root = self.merge(left, r);
+        // Walk down to where the new node's priority puts it, counting it into the size of
+        // every subtree on the way, then split what hangs there around it: one descent, and
+        // no sibling is loaded just to recompute a size.
+        let mut link = Link::Root;
+        let mut t = self.root;
+        while t != NIL && self.nodes[t as usize].prio >= prio {
+            self.nodes[t as usize].size += 1;
+            (link, t) = self.step_toward(n, t);
+        }
+        let below = self.size(t);
+        let (l, r) = self.split(t, n);
+        let node = &mut self.nodes[n as usize];
+        node.left = l;
+        node.right = r;
+        node.size = below + 1;
+        self.set_link(link, n);
         n
+    }
+
+    /// One step down from `t` toward where node `n` orders: the link taken and the child.
+    fn step_toward(&self, n: u32, t: u32) -> (Link, u32) {
+        let node = &self.nodes[t as usize];
+        if self.cmp_nodes(n, t) == Ordering::Less {
+            (Link::Left(t), node.left)
+        } else {
+            (Link::Right(t), node.right)
+        }
+    }
+
+    /// Points the parent link `link` at `n`.
+    fn set_link(&mut self, link: Link, n: u32) {
+        match link {
+            Link::Root => self.root = n,
+            Link::Left(p) => self.nodes[p as usize].left = n,
+            Link::Right(p) => self.nodes[p as usize].right = n,
+        }
     }
 
     /// Splits subtree `t` into the nodes ordered before `key` and the rest.
@@ -148,13 +183,17 @@ impl Tree {
         }
         if self.cmp_nodes(t, key) == Ordering::Less {
             let (a, b) = self.split(self.nodes[t as usize].right, key);
-            self.nodes[t as usize].right = a;
-            self.update(t);
+            let moved = self.size(b);
+            let node = &mut self.nodes[t as usize];
+            node.right = a;
+            node.size -= moved;
             (t, b)
         } else {
             let (a, b) = self.split(self.nodes[t as usize].left, key);
-            self.nodes[t as usize].left = b;
-            self.update(t);
+            let moved = self.size(a);
+            let node = &mut self.nodes[t as usize];
+            node.left = b;
+            node.size -= moved;
             (a, t)
         }
     }
@@ -167,43 +206,41 @@ impl Tree {
         if b == NIL {
             return a;
         }
-        if self.nodes[a as usize].prio > self.nodes[b as usize].prio {
+        let (na, nb) = (&self.nodes[a as usize], &self.nodes[b as usize]);
+        let (size_a, size_b) = (na.size, nb.size);
+        if na.prio > nb.prio {
             let r = self.merge(self.nodes[a as usize].right, b);
-            self.nodes[a as usize].right = r;
-            self.update(a);
+            let node = &mut self.nodes[a as usize];
+            node.right = r;
+            node.size = size_a + size_b;
             a
         } else {
             let l = self.merge(a, self.nodes[b as usize].left);
-            self.nodes[b as usize].left = l;
-            self.update(b);
+            let node = &mut self.nodes[b as usize];
+            node.left = l;
+            node.size = size_a + size_b;
             b
         }
     }
 
     /// Unlinks node `n` and returns its member; the node goes to the free list.
     pub fn remove(&mut self, n: u32) -> Box<[u8]> {
-        self.root = self.remove_in(self.root, n);
+        // Walk down to the node, taking it out of the size of every subtree on the way, and
+        // put the merge of its children in its place.
+        let mut link = Link::Root;
+        let mut t = self.root;
+        while t != n {
+            debug_assert!(t != NIL, "removed node is in the tree");
+            self.nodes[t as usize].size -= 1;
+            (link, t) = self.step_toward(n, t);
+        }
+        let (l, r) = (self.nodes[n as usize].left, self.nodes[n as usize].right);
+        let merged = self.merge(l, r);
+        self.set_link(link, merged);
         let node = &mut self.nodes[n as usize];
         node.left = self.free;
         self.free = n;
         std::mem::take(&mut node.member)
-    }
-
-    fn remove_in(&mut self, t: u32, n: u32) -> u32 {
-        debug_assert!(t != NIL, "removed node is in the tree");
-        if t == n {
-            let (l, r) = (self.nodes[t as usize].left, self.nodes[t as usize].right);
-            return self.merge(l, r);
-        }
-        if self.cmp_nodes(n, t) == Ordering::Less {
-            let l = self.remove_in(self.nodes[t as usize].left, n);
-            self.nodes[t as usize].left = l;
-        } else {
-            let r = self.remove_in(self.nodes[t as usize].right, n);
-            self.nodes[t as usize].right = r;
-        }
-        self.update(t);
-        t
     }
 
     /// Zero-based rank of node `n` in ascending order.
@@ -339,6 +376,26 @@ mod tests {
         assert_eq!(tree.score(tree.select(123_456)), 123_456.0);
     }
 
+    /// Checks subtree `t`: every size is one plus its children's, no child's priority is
+    /// above its parent's, and children order on the right side. Returns the subtree size.
+    fn check_subtree(tree: &Tree, t: u32, parent_prio: u32) -> u32 {
+        if t == NIL {
+            return 0;
+        }
+        let node = &tree.nodes[t as usize];
+        assert!(node.prio <= parent_prio, "heap order broken at {t}");
+        for (child, want) in [(node.left, Ordering::Less), (node.right, Ordering::Greater)] {
+            if child != NIL {
+                assert_eq!(tree.cmp_nodes(child, t), want, "search order broken at {t}");
+            }
+        }
+        let size = 1
+            + check_subtree(tree, node.left, node.prio)
+            + check_subtree(tree, node.right, node.prio);
+        assert_eq!(node.size, size, "size of {t}");
+        size
+    }
+
     /// Random inserts and removals checked against a sorted vector: ranks, selects, counts
     /// and iteration in both directions.
     #[test]
@@ -368,6 +425,10 @@ mod tests {
             }
             model.sort_by(|a, b| cmp_entry(a.0, &a.1, b.0, &b.1));
             assert_eq!(tree.len(), model.len());
+            assert_eq!(
+                check_subtree(&tree, tree.root, u32::MAX),
+                model.len() as u32
+            );
             if step % 50 != 0 {
                 continue;
             }

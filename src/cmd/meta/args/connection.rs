@@ -56,6 +56,16 @@ pub const CLIENT_LIST: &[Arg] = &[
         .args(&[Arg::new("client-id", "integer").flags(&["multiple"])]),
 ];
 
+pub const CLIENT_UNBLOCK: &[Arg] = &[
+    Arg::new("client-id", "integer"),
+    Arg::new("timeout_error", "oneof")
+        .flags(&["optional"])
+        .args(&[
+            Arg::new("timeout", "pure-token").token("TIMEOUT"),
+            Arg::new("error", "pure-token").token("ERROR"),
+        ]),
+];
+
 pub const CLIENT_KILL: &[Arg] = &[Arg::new("filter", "oneof").args(&[
     Arg::new("ip:port", "string").deprecated_since("2.8.12"),
     Arg::new("new-format", "oneof").flags(&["multiple"]).args(&[
