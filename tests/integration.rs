@@ -21,7 +21,9 @@
 //!   crate and across two data cores).
 //! - `pubsub`: subscribe sequences and random streams against the oracle, delivery across
 //!   data cores, RESP3 pushes, the `redis` crate's PubSub, the output buffer limit.
-//! - `gen_multi`: MULTI/EXEC blocks for the differential streams.
+//! - `gen_multi`: MULTI/EXEC blocks for the differential streams; `gen_lua`: EVAL steps.
+//! - `scripting`: Lua scripts against the oracle, the shared script cache, atomicity across
+//!   data cores, BUSY and SCRIPT KILL, cluster-mode key rules.
 //! - `blocking`: blocking pops with several connections against the oracle (FIFO order,
 //!   timeouts, wake-ups by pushes, EXEC and RENAME), across data cores, disconnects.
 //! - `multi`: MULTI/EXEC/WATCH against the oracle, WATCH invalidation from other connections,
@@ -49,6 +51,7 @@ mod integration {
     pub mod gen;
     pub mod gen_bits;
     pub mod gen_collections;
+    pub mod gen_lua;
     pub mod gen_multi;
     pub mod gen_zset;
     pub mod harness;
@@ -62,6 +65,7 @@ mod integration {
     pub mod pubsub;
     pub mod redis_cli;
     pub mod resp;
+    pub mod scripting;
     pub mod set;
     pub mod strings;
     pub mod zset;

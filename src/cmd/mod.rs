@@ -16,6 +16,7 @@ pub mod keys;
 pub mod list;
 pub mod meta;
 pub mod pubsub;
+pub mod scripting;
 pub mod server;
 pub mod set;
 pub mod string;
@@ -109,6 +110,8 @@ pub enum Exec {
     PubSub(PubSubCmd),
     /// MULTI, EXEC, DISCARD, WATCH, UNWATCH (`net::multi`).
     Txn(txn::TxnCmd),
+    /// EVAL, EVALSHA, their `_RO` forms and SCRIPT (`crate::script`).
+    Script(scripting::ScriptCmd),
 }
 
 /// Which arguments are keys, as redis-server's first/last/step triple.
@@ -160,7 +163,7 @@ impl KeyRange {
 /// Whether a command's key positions come from its table range; otherwise they come from its
 /// key specs (see [`for_each_key`]).
 pub fn keys_from_range(cmd: &Command) -> bool {
-    cmd.keys != KeyRange::NONE || !matches!(cmd.exec, Exec::Keyed(..))
+    cmd.keys != KeyRange::NONE || !matches!(cmd.exec, Exec::Keyed(..) | Exec::Script(_))
 }
 
 /// Calls `f` with the index of every key argument of `args`: from the table's key range, or,
@@ -231,7 +234,7 @@ impl Command {
 }
 
 /// Every family's table.
-fn families() -> [&'static [Command]; 12] {
+fn families() -> [&'static [Command]; 13] {
     [
         string::COMMANDS,
         keys::COMMANDS,
@@ -245,6 +248,7 @@ fn families() -> [&'static [Command]; 12] {
         pubsub::COMMANDS,
         txn::COMMANDS,
         blocking::COMMANDS,
+        scripting::COMMANDS,
     ]
 }
 

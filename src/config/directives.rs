@@ -236,7 +236,7 @@ table! {
         "Source address for outgoing connections";
     "bio_cpulist", Str, "", Immutable, Ignored, General,
         "CPUs for background I/O threads";
-    "busy-reply-threshold", Int { min: 0, max: I64_MAX }, "5000", Mutable, Ignored, General,
+    "busy-reply-threshold", Int { min: 0, max: I64_MAX }, "5000", Mutable, Applied, General,
         "Milliseconds a script may run before BUSY replies";
     "client-output-buffer-limit", ClientOutputBufferLimit, "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", Mutable, Ignored, Clients,
         "Per class output limits: <class> <hard> <soft> <soft-seconds>";

@@ -22,6 +22,7 @@ use crate::cmd::error::unknown_command;
 use crate::cmd::txn::TxnCmd;
 use crate::cmd::{self, Args, CmdError, Command, Exec, SessionCmd, Spread, NO_AUTH};
 use crate::protocol::{Limits, Parsed, Reply, RequestParser, Span};
+use crate::script;
 use crate::shard::clients::ClientHandle;
 use crate::shard::core::CoreCtx;
 use crate::shard::mesh::{BatchReply, RemoteBatch};
@@ -410,7 +411,10 @@ async fn dispatch(
     }
     // redis-server's order: cluster routing, then the RESP2 subscribed-mode restriction, then
     // MULTI queueing; a refusal inside MULTI marks the transaction for EXECABORT.
-    let keyed = matches!(cmd.exec, Exec::Keyed(..) | Exec::Txn(TxnCmd::Watch));
+    let keyed = matches!(
+        cmd.exec,
+        Exec::Keyed(..) | Exec::Txn(TxnCmd::Watch) | Exec::Script(_)
+    );
     if keyed && ctx.cluster.enabled() {
         let q = cluster::command::query(cmd, asking, sess.readonly);
         let redirect = match cluster::command::check_local(ctx, cmd, &args, q) {
@@ -428,6 +432,10 @@ async fn dispatch(
     }
     if let Some(err) = subscriber::restricted(sess, cmd, &args) {
         let err = multi::refused(sess, cmd, err);
+        return pending.reject(ctx, Some(id), out, &err);
+    }
+    if script::state::busy() && !script::allowed_when_busy(&args) {
+        let err = multi::refused(sess, cmd, CmdError::other(script::state::BUSY_ERR));
         return pending.reject(ctx, Some(id), out, &err);
     }
     if sess.txn.in_multi() {
@@ -467,7 +475,10 @@ async fn dispatch(
             }
             let core = target.unwrap_or(ctx.core);
             if core == ctx.core {
-                ctx.gate.opened().await;
+                if !ctx.gate.is_open() && script::wait_gate_or_busy(ctx).await {
+                    let err = CmdError::other(script::state::BUSY_ERR);
+                    return pending.reject(ctx, Some(id), out, &err);
+                }
                 let sink = pending.sink(out);
                 ctx.exec_keyed(id, cmd, args, sink, no_touch);
                 pending.local_done();
@@ -496,6 +507,10 @@ async fn dispatch(
             let flow = global::exec(ctx, sess, which, args, out).await;
             ctx.stats.record(id, &args, &out.buf[start..], began);
             flow
+        }
+        Exec::Script(which) => {
+            pending.flush(ctx, out).await;
+            script::exec(ctx, sess, which, id, args, out).await
         }
         Exec::Txn(which) => {
             pending.flush(ctx, out).await;

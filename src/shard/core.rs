@@ -405,10 +405,14 @@ pub async fn serve_data_link(ctx: Rc<CoreCtx>, link: flume::Receiver<DataMsg>) {
                 }
             }
             DataMsg::Batches { from, batches } => {
-                ctx.gate.opened().await;
+                // A script holding the gate past busy-reply-threshold: answer BUSY instead.
+                let busy = !ctx.gate.is_open() && crate::script::wait_gate_or_busy(&ctx).await;
                 let replies = batches
                     .into_iter()
-                    .map(|(token, batch)| (token, ctx.exec_batch(batch)))
+                    .map(|(token, batch)| match busy {
+                        true => (token, crate::script::busy_batch(&batch)),
+                        false => (token, ctx.exec_batch(batch)),
+                    })
                     .collect();
                 ctx.mesh.data[from]
                     .as_ref()

@@ -46,7 +46,7 @@ pub async fn cluster_check(
     let mut keys: Vec<&[u8]> = Vec::new();
     let mut write = false;
     for q in cmds {
-        if !matches!(q.cmd.exec, Exec::Keyed(..)) {
+        if !matches!(q.cmd.exec, Exec::Keyed(..) | Exec::Script(_)) {
             continue;
         }
         let args = q.args.args();
@@ -130,7 +130,9 @@ pub async fn run(
     cores.extend(watched.iter().map(|w| w.core));
     cores.sort_unstable();
     cores.dedup();
-    let has_global = cmds.iter().any(|q| matches!(q.cmd.exec, Exec::Global(_)));
+    let has_global = cmds
+        .iter()
+        .any(|q| matches!(q.cmd.exec, Exec::Global(_) | Exec::Script(_)));
     let has_pubsub = cmds.iter().any(|q| matches!(q.cmd.exec, Exec::PubSub(_)));
     let mut watch_groups: Vec<(usize, Vec<Marked>)> = Vec::new();
     for w in watched {
@@ -209,6 +211,9 @@ pub async fn run(
             Exec::PubSub(which) => {
                 txn = pubsub_cmd(ctx, sess, txn, &cores, which, q, out).await;
             }
+            Exec::Script(which) => {
+                crate::script::exec_in(ctx, sess, &txn, which, q.id, q.args.args(), out).await;
+            }
             _ => run_connection_cmd(ctx, sess, q, out),
         }
     }
@@ -218,7 +223,7 @@ pub async fn run(
 
 /// Runs DBSIZE, FLUSHALL, FLUSHDB or KEYS under `txn`, which holds every core; false for the
 /// other server-wide commands.
-async fn keyspace_global(
+pub(crate) async fn keyspace_global(
     ctx: &CoreCtx,
     txn: &Txn,
     which: GlobalCmd,

@@ -523,6 +523,25 @@ async fn publish_here(ctx: &Rc<CoreCtx>, space: Space, channel: &[u8], message: 
     total
 }
 
+/// PUBLISH / SPUBLISH from a script, under its transaction holding every core: the other
+/// cores deliver as steps of the transaction, since their data links wait while it runs.
+pub async fn publish_in(
+    ctx: &Rc<CoreCtx>,
+    txn: &super::txn::Txn,
+    space: Space,
+    channel: &[u8],
+    message: &[u8],
+) -> usize {
+    let mut total = deliver_here(ctx, space, channel, message);
+    for core in (0..ctx.ncores).filter(|&c| c != ctx.core && ctx.shared.pubsub.active(c, space)) {
+        let (channel, message) = (channel.to_vec(), message.to_vec());
+        total += txn
+            .run(core, move |c| deliver_here(c, space, &channel, &message))
+            .await;
+    }
+    total
+}
+
 /// The cluster bus's entry point for a message published on another node: delivers it to
 /// this node's subscribers on every data core (without forwarding it anywhere) and returns
 /// the number of deliveries.

@@ -250,6 +250,10 @@ fn step(rng: &mut Rng, t: &Times) -> Step {
     if rng.chance(4) {
         return Step::Block(super::gen_multi::block(rng, |rng| exact_command(rng, t)));
     }
+    if rng.chance(3) {
+        let (args, compare) = super::gen_lua::step(rng);
+        return Step::Command(args, compare);
+    }
     if rng.chance(45) {
         let (args, compare) = super::gen_collections::step(rng);
         return Step::Command(args, compare);

@@ -32,6 +32,7 @@ mod keys;
 mod keyspace;
 mod list;
 mod pubsub;
+mod scripting;
 mod server;
 mod set;
 mod string;
@@ -53,6 +54,9 @@ mod transaction_tests;
 
 #[cfg(test)]
 mod blocking_tests;
+
+#[cfg(test)]
+mod scripting_tests;
 
 pub use args::Arg;
 pub use command::{command, write_docs, write_info};

@@ -4,12 +4,12 @@
 //! length; it never allocates.
 
 use super::{
-    bitmap, blocking, cluster, connection, hash, hll, keyspace, list, pubsub, server, set, string,
-    transaction, zset, CommandMeta,
+    bitmap, blocking, cluster, connection, hash, hll, keyspace, list, pubsub, scripting, server,
+    set, string, transaction, zset, CommandMeta,
 };
 
 /// Every top-level command, in family order.
-pub static ALL: [CommandMeta; 178] = [
+pub static ALL: [CommandMeta; 183] = [
     connection::PING,
     connection::ECHO,
     connection::HELLO,
@@ -188,6 +188,11 @@ pub static ALL: [CommandMeta; 178] = [
     blocking::BZPOPMIN,
     blocking::BZPOPMAX,
     blocking::BZMPOP,
+    scripting::EVAL,
+    scripting::EVALSHA,
+    scripting::EVAL_RO,
+    scripting::EVALSHA_RO,
+    scripting::SCRIPT,
 ];
 
 /// Position in [`ALL`] of the first Pub/Sub entry (they follow in [`pubsub_index_of`]'s order).
@@ -198,6 +203,9 @@ const TRANSACTION_BASE: usize = 165;
 
 /// Where the blocking pops start in [`ALL`].
 const BLOCKING_BASE: usize = 170;
+
+/// Where the scripting commands start in [`ALL`].
+const SCRIPTING_BASE: usize = 178;
 
 /// Length of the longest command name.
 pub const MAX_NAME_LEN: usize = 16;
@@ -219,6 +227,9 @@ pub fn index_of(lower: &[u8]) -> Option<usize> {
     }
     if let Some(index) = blocking::index_of(lower) {
         return Some(BLOCKING_BASE + index);
+    }
+    if let Some(index) = scripting::index_of(lower) {
+        return Some(SCRIPTING_BASE + index);
     }
     let index = match lower.len() {
         3 => match lower {
