@@ -17,7 +17,9 @@ pub struct Pair(Box<[u8]>);
 impl Pair {
     pub fn new(field: &[u8], value: &[u8]) -> Pair {
         // Exactly the bytes needed, so the boxed slice is not reallocated to fit.
-        let header = (usize::BITS - field.len().leading_zeros()).div_ceil(7).max(1) as usize;
+        let header = (usize::BITS - field.len().leading_zeros())
+            .div_ceil(7)
+            .max(1) as usize;
         let mut buf = Vec::with_capacity(header + field.len() + value.len());
         let mut n = field.len();
         loop {
