@@ -72,6 +72,7 @@ readonly WORKLOADS=(
   "zadd-P16       16   4  -t zadd"
   "zrange-P1       1   1  ZRANGE bench:zset 0 9 WITHSCORES"
   "zrange-P16     16   4  ZRANGE bench:zset 0 9 WITHSCORES"
+  "eval-incr-P1    1   1  EVAL return(redis.call('incr',KEYS[1])) 1 bench:counter"
 )
 
 # ---- Settings ---------------------------------------------------------------------------------------

@@ -114,7 +114,8 @@ struct Engine {
 
 fn serve(rx: flume::Receiver<Request>) {
     let mut engine = Engine::new().expect("build the Lua state");
-    while let Ok(request) = rx.recv() {
+    // Polling a moment before sleeping lets back-to-back EVALs skip a wake-up each.
+    while let Some(request) = super::spin_recv(&rx) {
         match request {
             Request::Eval(job) => engine.eval(*job),
             Request::Load(body, reply) => {
@@ -186,7 +187,7 @@ fn call_impl(lua: &Lua, raise: bool, args: MultiValue) -> mlua::Result<Value> {
             cross_slot: cur.cross_slot,
         },
     });
-    let reply = match sent.ok().and_then(|_| cur.calls.recv().ok()) {
+    let reply = match sent.ok().and_then(|_| super::spin_recv(&cur.calls)) {
         Some(reply) => reply,
         None => return Err(mlua::Error::runtime("the data core left")),
     };

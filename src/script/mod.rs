@@ -156,7 +156,14 @@ async fn run(ctx: &Rc<CoreCtx>, sess: &mut Session, txn: &Txn, job: Prepared, ou
         calls: calls_rx,
     })));
     loop {
-        match events.recv_async().await {
+        let event = match events.try_recv() {
+            Ok(event) => Ok(event),
+            Err(_) => match spin_try_recv(&events) {
+                Some(event) => Ok(event),
+                None => events.recv_async().await,
+            },
+        };
+        match event {
             Ok(Event::Call { args, opts }) => {
                 let reply = call::execute(ctx, sess, txn, &args, opts, &mut run).await;
                 let _ = calls.send(reply);
@@ -172,6 +179,35 @@ async fn run(ctx: &Rc<CoreCtx>, sess: &mut Session, txn: &Txn, job: Prepared, ou
         }
     }
     state::finish();
+}
+
+/// How long one side of a running script waits for the other by polling before it sleeps.
+/// A `redis.call` is two hand-offs between the script thread and the data core; sleeping
+/// and being woken costs each one a context switch (tens of microseconds on a small VM),
+/// while the answer usually comes within a few microseconds. Both sides spend at most this
+/// long per hand-off, yielding the CPU between polls.
+const SPIN: Duration = Duration::from_micros(50);
+
+/// Polls `rx` for up to [`SPIN`]; `None` when nothing came (the channel may be closed).
+fn spin_try_recv<T>(rx: &flume::Receiver<T>) -> Option<T> {
+    let deadline = std::time::Instant::now() + SPIN;
+    loop {
+        match rx.try_recv() {
+            Ok(value) => return Some(value),
+            Err(flume::TryRecvError::Disconnected) => return None,
+            Err(flume::TryRecvError::Empty) => {}
+        }
+        if std::time::Instant::now() >= deadline {
+            return None;
+        }
+        // Yielding, not busy-polling: on a 2-CPU machine the other side may need this CPU.
+        std::thread::yield_now();
+    }
+}
+
+/// Receives from `rx` on the script thread: polls for up to [`SPIN`], then blocks.
+fn spin_recv<T>(rx: &flume::Receiver<T>) -> Option<T> {
+    spin_try_recv(rx).or_else(|| rx.recv().ok())
 }
 
 /// SCRIPT LOAD | EXISTS | FLUSH | KILL | DEBUG | HELP.
