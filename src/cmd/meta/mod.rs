@@ -44,19 +44,13 @@ mod zset;
 mod tests;
 
 #[cfg(test)]
+mod captured_tests;
+
+#[cfg(test)]
 mod cluster_tests;
 
 #[cfg(test)]
 mod pubsub_tests;
-
-#[cfg(test)]
-mod transaction_tests;
-
-#[cfg(test)]
-mod blocking_tests;
-
-#[cfg(test)]
-mod scripting_tests;
 
 pub use args::Arg;
 pub use command::{command, write_docs, write_info};
