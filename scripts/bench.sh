@@ -42,6 +42,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly ROOT
 readonly UTIL="$ROOT/scripts/bench_util.py"
 readonly RESULTS_FILE="$ROOT/tuning/RESULTS.md"
+readonly BENCH_NAME=bench.sh
+# shellcheck source=scripts/bench_common.sh
+source "$ROOT/scripts/bench_common.sh"
 
 # ---- Workloads ------------------------------------------------------------------------------------
 #
@@ -81,15 +84,6 @@ usage() {
   sed -n '2,/^set -euo pipefail$/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
 }
 
-die() {
-  echo "bench.sh: $*" >&2
-  exit 1
-}
-
-log() {
-  echo "bench.sh: $*" >&2
-}
-
 readonly ORIGINAL_ARGS=("$@")
 ROUNDS=${BENCH_ROUNDS:-2}
 ONLY=""
@@ -120,13 +114,8 @@ if [[ -n ${BENCH_CLIENT_THREADS:-} ]]; then
   CLIENT_THREAD_ARGS=(--threads "$BENCH_CLIENT_THREADS")
 fi
 readonly CLIENT_THREAD_ARGS
-for value in "$N" "$CLIENTS" "$KEYSPACE" "$DATA_SIZE" "$RUN_TIMEOUT" "$ZSET_MEMBERS"; do
-  [[ $value =~ ^[1-9][0-9]*$ ]] || die "BENCH_* settings must be positive integers (got '$value')"
-done
-
-for tool in redis-server redis-cli redis-benchmark python3 timeout git; do
-  command -v "$tool" >/dev/null || die "$tool is not on PATH"
-done
+require_positive "$N" "$CLIENTS" "$KEYSPACE" "$DATA_SIZE" "$RUN_TIMEOUT" "$ZSET_MEMBERS"
+require_tools redis-server redis-cli redis-benchmark python3 timeout git
 
 # quote WORD... — the words as one line that a shell would split back into the same words.
 quote() {
@@ -182,29 +171,12 @@ STARTED=()
 CLIENT_PID=""
 
 stop_servers() {
-  local pid tries
-  for pid in "${STARTED[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${STARTED[@]}"; do
-    for ((tries = 0; tries < 50; tries++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "pid $pid ignored SIGTERM for 5 s; killing it"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-  done
+  stop_pids "${STARTED[@]}"
   STARTED=()
 }
 
 cleanup() {
-  if [[ -n $CLIENT_PID ]]; then
-    kill -TERM "$CLIENT_PID" 2>/dev/null || true
-    wait "$CLIENT_PID" 2>/dev/null || true
-  fi
+  stop_client
   stop_servers
   if [[ $KEEP == yes ]]; then
     log "kept $WORK"
@@ -247,17 +219,7 @@ cpu_ticks() {
   echo $((fields[11] + fields[12]))
 }
 
-if [[ -n ${SOLIKV_CMD:-} ]]; then
-  eval "SOLIKV=($SOLIKV_CMD)"
-else
-  log "building target/release/solikv"
-  (cd "$ROOT" && cargo build --release --quiet) >&2
-  SOLIKV=("$ROOT/target/release/solikv")
-fi
-# Word splitting of SOLIKV_ARGS is intended: it is a list of arguments.
-# shellcheck disable=SC2206
-SOLIKV+=(${SOLIKV_ARGS:-})
-eval "REDIS=(${REDIS_CMD:-redis-server})"
+set_server_commands ""
 readonly SOLIKV REDIS
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -283,35 +245,22 @@ readonly TSV="$WORK/results.tsv"
 run_step() {
   local workload=$1 round=$2 side=$3 step=$4 pipeline=$5 units=$6
   shift 6
-  local other=redis requests=$((units * N)) out before after other_before other_after user sys cpu
+  local other=redis requests=$((units * N)) out before after other_before other_after
   [[ $side == redis ]] && other=solikv
   out="$WORK/$workload.r$round.$side.$step.txt"
 
   before=$(cpu_ticks "${PID[$side]}")
   other_before=$(cpu_ticks "${PID[$other]}")
-  # In the background, so that a signal interrupts `wait` and the EXIT trap stops the client at
-  # once. `time wait` reports the CPU of the children reaped meanwhile: the client and `timeout`.
-  timeout "$RUN_TIMEOUT" redis-benchmark -h 127.0.0.1 -p "${PORT[$side]}" -c "$CLIENTS" \
-    -n "$requests" -r "$KEYSPACE" -d "$DATA_SIZE" -P "$pipeline" "${CLIENT_THREAD_ARGS[@]}" \
-    "$@" >"$out" 2>"$out.err" &
-  CLIENT_PID=$!
-  local TIMEFORMAT='%3U %3S'
-  if ! { time wait "$CLIENT_PID"; } 2>"$out.time"; then
-    CLIENT_PID=""
-    cat "$out.err" >&2
-    die "redis-benchmark failed or timed out against $side: $*"
-  fi
-  CLIENT_PID=""
+  run_benchmark "$out" "$side" -h 127.0.0.1 -p "${PORT[$side]}" -c "$CLIENTS" \
+    -n "$requests" -r "$KEYSPACE" -d "$DATA_SIZE" -P "$pipeline" "${CLIENT_THREAD_ARGS[@]}" "$@"
   after=$(cpu_ticks "${PID[$side]}")
   other_after=$(cpu_ticks "${PID[$other]}")
 
-  read -r user sys <"$out.time"
-  cpu=$(python3 -c "print($user + $sys)")
   local title rps p50 p99
   IFS=$'\t' read -r title rps p50 p99 < <(python3 "$UTIL" parse "$out")
   log "$workload round $round $side $title: $rps ops/s, p50 $p50 ms, p99 $p99 ms"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$round" "$side" "$step" \
-    "$requests" "$pipeline" $((after - before)) $((other_after - other_before)) "$cpu" "$out" \
+    "$requests" "$pipeline" $((after - before)) $((other_after - other_before)) "$CLIENT_CPU" "$out" \
     >>"$TSV"
 }
 
@@ -336,25 +285,6 @@ for workload in "${SELECTED[@]}"; do
 done
 
 # ---- Report ---------------------------------------------------------------------------------------
-
-git_commit() {
-  local commit dirty=""
-  commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) || {
-    echo unknown
-    return
-  }
-  # Earlier recorded results waiting to be committed do not make the code dirty.
-  if [[ -n $(git -C "$ROOT" status --porcelain -- . ':!tuning/RESULTS.md') ]]; then
-    dirty="-dirty"
-  fi
-  echo "$commit$dirty"
-}
-
-cpu_model() {
-  local model
-  model=$(grep -m1 -E '^(model name|Model|Hardware)\s*:' /proc/cpuinfo | cut -d: -f2- || true)
-  echo "${model# }"
-}
 
 REPORT="$WORK/report.md"
 {

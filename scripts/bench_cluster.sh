@@ -35,6 +35,9 @@ readonly ROOT
 readonly UTIL="$ROOT/scripts/bench_util.py"
 readonly CUTIL="$ROOT/scripts/bench_cluster.py"
 readonly RESULTS_FILE="$ROOT/tuning/RESULTS.md"
+readonly BENCH_NAME=bench_cluster.sh
+# shellcheck source=scripts/bench_common.sh
+source "$ROOT/scripts/bench_common.sh"
 
 # workload  pipeline  units  redis-benchmark arguments (as in scripts/bench.sh)
 readonly WORKLOADS=(
@@ -46,13 +49,6 @@ readonly WORKLOADS=(
 
 usage() {
   sed -n '2,/^set -euo pipefail$/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
-}
-die() {
-  echo "bench_cluster.sh: $*" >&2
-  exit 1
-}
-log() {
-  echo "bench_cluster.sh: $*" >&2
 }
 
 readonly ORIGINAL_ARGS=("$@")
@@ -82,12 +78,8 @@ readonly CLIENTS=${BENCH_CLIENTS:-50}
 readonly KEYSPACE=${BENCH_KEYSPACE:-100000}
 readonly DATA_SIZE=${BENCH_DATA_SIZE:-32}
 readonly RUN_TIMEOUT=${BENCH_RUN_TIMEOUT:-300}
-for value in "$ROUNDS" "$NODE_TIMEOUT" "$N" "$CLIENTS" "$KEYSPACE" "$DATA_SIZE" "$RUN_TIMEOUT"; do
-  [[ $value =~ ^[1-9][0-9]*$ ]] || die "settings must be positive integers (got '$value')"
-done
-for tool in redis-server redis-cli redis-benchmark python3 timeout git; do
-  command -v "$tool" >/dev/null || die "$tool is not on PATH"
-done
+require_positive "$ROUNDS" "$NODE_TIMEOUT" "$N" "$CLIENTS" "$KEYSPACE" "$DATA_SIZE" "$RUN_TIMEOUT"
+require_tools redis-server redis-cli redis-benchmark python3 timeout git
 
 # ---- Clusters -------------------------------------------------------------------------------------
 
@@ -97,26 +89,12 @@ declare -A PID=() PORT=() ID=()
 CLIENT_PID=""
 
 stop_nodes() {
-  local key tries
-  for key in "${!PID[@]}"; do
-    kill -TERM "${PID[$key]}" 2>/dev/null || true
-  done
-  for key in "${!PID[@]}"; do
-    for ((tries = 0; tries < 50; tries++)); do
-      kill -0 "${PID[$key]}" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "${PID[$key]}" 2>/dev/null || true
-    wait "${PID[$key]}" 2>/dev/null || true
-  done
+  stop_pids "${PID[@]}"
   PID=()
 }
 
 cleanup() {
-  if [[ -n $CLIENT_PID ]]; then
-    kill -TERM "$CLIENT_PID" 2>/dev/null || true
-    wait "$CLIENT_PID" 2>/dev/null || true
-  fi
+  stop_client
   stop_nodes
   if [[ $KEEP == yes ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
 }
@@ -124,16 +102,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if [[ -n ${SOLIKV_CMD:-} ]]; then
-  eval "SOLIKV=($SOLIKV_CMD)"
-else
-  log "building target/release/solikv"
-  (cd "$ROOT" && cargo build --release --quiet) >&2
-  SOLIKV=("$ROOT/target/release/solikv")
-fi
-# shellcheck disable=SC2206
-SOLIKV+=(${SOLIKV_ARGS:---pin no})
-eval "REDIS=(${REDIS_CMD:-redis-server})"
+set_server_commands "--pin no"
 readonly SOLIKV REDIS
 
 # start_node SIDE I — node I (1..3) of SIDE, from its directory (and nodes.conf, on a restart).
@@ -201,31 +170,21 @@ readonly TSV="$WORK/results.tsv"
 run_step() {
   local workload=$1 round=$2 side=$3 step=$4 pipeline=$5 units=$6
   shift 6
-  local other=redis requests=$((units * N)) out before after other_before other_after user sys
+  local other=redis requests=$((units * N)) out before after other_before other_after
   [[ $side == redis ]] && other=solikv
   out="$WORK/$workload.r$round.$side.$step.txt"
   before=$(cluster_ticks "$side")
   other_before=$(cluster_ticks "$other")
-  timeout "$RUN_TIMEOUT" redis-benchmark --cluster -h 127.0.0.1 -p "${PORT[$side:1]}" \
-    -c "$CLIENTS" -n "$requests" -r "$KEYSPACE" -d "$DATA_SIZE" -P "$pipeline" \
-    "$@" >"$out" 2>"$out.err" &
-  CLIENT_PID=$!
-  local TIMEFORMAT='%3U %3S'
-  if ! { time wait "$CLIENT_PID"; } 2>"$out.time"; then
-    CLIENT_PID=""
-    cat "$out.err" >&2
-    die "redis-benchmark failed or timed out against $side: $*"
-  fi
-  CLIENT_PID=""
+  run_benchmark "$out" "$side" --cluster -h 127.0.0.1 -p "${PORT[$side:1]}" \
+    -c "$CLIENTS" -n "$requests" -r "$KEYSPACE" -d "$DATA_SIZE" -P "$pipeline" "$@"
   after=$(cluster_ticks "$side")
   other_after=$(cluster_ticks "$other")
-  read -r user sys <"$out.time"
   local title rps p50 p99
   IFS=$'\t' read -r title rps p50 p99 < <(python3 "$UTIL" parse "$out")
   log "$workload round $round $side $title: $rps ops/s, p50 $p50 ms, p99 $p99 ms"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$round" "$side" "$step" \
     "$requests" "$pipeline" $((after - before)) $((other_after - other_before)) \
-    "$(python3 -c "print($user + $sys)")" "$out" >>"$TSV"
+    "$CLIENT_CPU" "$out" >>"$TSV"
 }
 
 if [[ $MODE == throughput ]]; then
@@ -264,16 +223,13 @@ fi
 
 # ---- Report ---------------------------------------------------------------------------------------
 
-commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n $(git -C "$ROOT" status --porcelain -- . ':!tuning/RESULTS.md' 2>/dev/null) ]]; then
-  commit+="-dirty"
-fi
+commit=$(git_commit)
 REPORT="$WORK/report.md"
 {
   echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — $commit — cluster ($MODE)"
   echo
-  echo "- machine: $(nproc) CPUs, $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- |
-    sed 's/^ //'), Linux $(uname -r); load average before $LOAD_BEFORE, after" \
+  echo "- machine: $(nproc) CPUs, $(cpu_model), Linux $(uname -r); load average before" \
+    "$LOAD_BEFORE, after" \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- command: \`scripts/bench_cluster.sh ${ORIGINAL_ARGS[*]}\`" \
     "(SOLIKV_ARGS=${SOLIKV_ARGS:-default})"
