@@ -256,12 +256,8 @@ run_step() {
   after=$(cpu_ticks "${PID[$side]}")
   other_after=$(cpu_ticks "${PID[$other]}")
 
-  local title rps p50 p99
-  IFS=$'\t' read -r title rps p50 p99 < <(python3 "$UTIL" parse "$out")
-  log "$workload round $round $side $title: $rps ops/s, p50 $p50 ms, p99 $p99 ms"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$round" "$side" "$step" \
-    "$requests" "$pipeline" $((after - before)) $((other_after - other_before)) "$CLIENT_CPU" "$out" \
-    >>"$TSV"
+  record_step "$workload" "$round" "$side" "$step" "$requests" "$pipeline" \
+    $((after - before)) $((other_after - other_before)) "$out"
 }
 
 # run_workload WORKLOAD ROUND SIDE — every table line of the workload, in order.

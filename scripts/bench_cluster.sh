@@ -179,12 +179,8 @@ run_step() {
     -c "$CLIENTS" -n "$requests" -r "$KEYSPACE" -d "$DATA_SIZE" -P "$pipeline" "$@"
   after=$(cluster_ticks "$side")
   other_after=$(cluster_ticks "$other")
-  local title rps p50 p99
-  IFS=$'\t' read -r title rps p50 p99 < <(python3 "$UTIL" parse "$out")
-  log "$workload round $round $side $title: $rps ops/s, p50 $p50 ms, p99 $p99 ms"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$round" "$side" "$step" \
-    "$requests" "$pipeline" $((after - before)) $((other_after - other_before)) \
-    "$CLIENT_CPU" "$out" >>"$TSV"
+  record_step "$workload" "$round" "$side" "$step" "$requests" "$pipeline" \
+    $((after - before)) $((other_after - other_before)) "$out"
 }
 
 if [[ $MODE == throughput ]]; then

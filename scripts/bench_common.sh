@@ -112,3 +112,15 @@ cpu_model() {
   model=$(grep -m1 -E '^(model name|Model|Hardware)\s*:' /proc/cpuinfo | cut -d: -f2- || true)
   echo "${model# }"
 }
+
+# record_step WORKLOAD ROUND SIDE STEP REQUESTS PIPELINE TICKS IDLE_TICKS OUT — logs one
+# redis-benchmark run (parsed from OUT by bench_util.py) and appends its line to $TSV, with
+# CLIENT_CPU from the run_benchmark just before.
+record_step() {
+  local workload=$1 round=$2 side=$3 step=$4 requests=$5 pipeline=$6 ticks=$7 idle=$8 out=$9
+  local title rps p50 p99
+  IFS=$'\t' read -r title rps p50 p99 < <(python3 "$ROOT/scripts/bench_util.py" parse "$out")
+  log "$workload round $round $side $title: $rps ops/s, p50 $p50 ms, p99 $p99 ms"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$round" "$side" "$step" \
+    "$requests" "$pipeline" "$ticks" "$idle" "$CLIENT_CPU" "$out" >>"$TSV"
+}
