@@ -36,7 +36,11 @@ pub fn warm(ctx: &CoreCtx, buf: &[u8]) {
 fn first_keys<'a>(buf: &'a [u8], keys: &mut [&'a [u8]; MAX_KEYS]) -> usize {
     let mut pos = 0;
     let mut found = 0;
-    while found < MAX_KEYS {
+    // Commands without a key (PING...) do not fill `keys`; bound the scan by commands too.
+    for _ in 0..2 * MAX_KEYS {
+        if found == MAX_KEYS {
+            break;
+        }
         let Some((argc, mut at)) = number_line(buf, pos, b'*') else {
             break;
         };
@@ -116,6 +120,19 @@ mod tests {
         assert!(scan(b"*2\r\n$3\r\nGETX\r\n$1\r\na\r\n").is_empty());
         assert!(scan(b"*-1\r\n").is_empty());
         assert!(scan(b"").is_empty());
+    }
+
+    #[test]
+    fn scans_a_bounded_number_of_commands() {
+        let ping = b"*1\r\n$4\r\nPING\r\n";
+        let mut buf: Vec<u8> = ping
+            .iter()
+            .copied()
+            .cycle()
+            .take(ping.len() * 1000)
+            .collect();
+        buf.extend_from_slice(b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
+        assert!(scan(&buf).is_empty());
     }
 
     #[test]
