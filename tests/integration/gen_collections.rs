@@ -112,13 +112,13 @@ pub fn step(rng: &mut Rng) -> (Vec<Vec<u8>>, Compare) {
         _ => list_step(rng),
     };
     // Occasionally break the arity, except where dropping or adding an argument could make
-    // a random command pick differently on each side.
+    // a random command pick differently on each side, or add a long timeout.
     let random = matches!(name, "SPOP" | "SRANDMEMBER" | "HRANDFIELD");
     match rng.below(30) {
         0 if !random => {
             args.pop();
         }
-        1 if !random => args.push(value(rng)),
+        1 if !random && !timeout_last(name) => args.push(value(rng)),
         _ => {}
     }
     let mut line = vec![name.as_bytes().to_vec()];
@@ -396,6 +396,12 @@ fn list_step(rng: &mut Rng) -> (&'static str, Vec<Vec<u8>>, Compare) {
             ("LMPOP", a, Compare::Exact)
         }
     }
+}
+
+/// Whether the command's last argument is its timeout (BLPOP, BRPOP, BZPOPMIN, BZPOPMAX): an
+/// argument added after it would become the timeout and could block both servers for seconds.
+pub fn timeout_last(name: &str) -> bool {
+    matches!(name, "BLPOP" | "BRPOP" | "BZPOPMIN" | "BZPOPMAX")
 }
 
 /// A blocking command's timeout: short enough to keep streams fast (never 0, which would
