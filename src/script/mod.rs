@@ -24,7 +24,8 @@
 //!
 //! Module map: `engine` (script thread, cache, runs), `prelude.lua` (sandbox: read-only
 //! globals, `redis.call`/`pcall` wrappers, error handler), `library` (`redis.*` functions,
-//! `bit`), `convert` (RESP ↔ Lua), `shebang` (`#!lua flags=`), `call` (runs called commands
+//! `bit`), `random` (redis-server's generator behind `math.random`), `convert` (RESP ↔ Lua),
+//! `shebang` (`#!lua flags=`), `call` (runs called commands
 //! on the cores), `state` (running/busy/kill flags shared by all threads). This file is the
 //! data-core side: argument checks, the transaction, the event loop of a run, SCRIPT.
 
@@ -33,6 +34,7 @@ mod cjson;
 mod convert;
 mod engine;
 mod library;
+mod random;
 mod shebang;
 pub mod state;
 

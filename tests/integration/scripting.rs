@@ -172,6 +172,15 @@ const CASES: &[&[&str]] = &[
     &["EVAL", "return {redis.call('get', KEYS[1]), redis.call('incr', KEYS[2])}", "2", "m", "m2"],
     &["EVAL", "return redis.call('incr', 'm')", "0"],
     &["EXEC"],
+    // math.random draws from redis-server's generator: the same numbers from server start,
+    // after math.randomseed, and Lua's own argument errors.
+    &["EVAL", "return {math.random(1,1000000), math.random(7), tostring(math.random())}", "0"],
+    &["EVAL", "math.randomseed(42); return {math.random(1,1000000), tostring(math.random())}", "0"],
+    &["EVAL", "return {math.random(-5,5), math.random('3'), math.random(2.9)}", "0"],
+    &["EVAL", "return math.random(5,1)", "0"],
+    &["EVAL", "return math.random('x')", "0"],
+    &["EVAL", "return math.random(1,2,3)", "0"],
+    &["EVAL", "math.randomseed()", "0"],
     // SCRIPT's subcommands come in hash-table order; `cmd::meta` checks them one by one.
     &["COMMAND", "INFO", "eval", "evalsha_ro", "eval_ro", "evalsha"],
 ];
