@@ -25,9 +25,9 @@
 //! Module map: `engine` (script thread, cache, runs), `prelude.lua` (sandbox: read-only
 //! globals, `redis.call`/`pcall` wrappers, error handler), `library` (`redis.*` functions,
 //! `bit`), `random` (redis-server's generator behind `math.random`), `convert` (RESP ↔ Lua),
-//! `shebang` (`#!lua flags=`), `call` (runs called commands
-//! on the cores), `state` (running/busy/kill flags shared by all threads). This file is the
-//! data-core side: argument checks, the transaction, the event loop of a run, SCRIPT.
+//! `shebang` (`#!lua flags=`), `call` (runs called commands on the cores), `state`
+//! (running/busy/kill flags shared by all threads). This file is the data-core side: argument
+//! checks, the transaction, the event loop of a run, SCRIPT.
 
 mod call;
 mod cjson;
