@@ -2,9 +2,10 @@
 //!
 //! Runs on the data core that runs the script, under its transaction holding every core's
 //! gate: a keyed command runs as a step on the core owning its keys (several cores: on
-//! gathered copies), the keyspace-wide commands DBSIZE, KEYS, FLUSHALL and FLUSHDB run over
-//! every core, PUBLISH delivers through the transaction, and connection commands (PING, ECHO,
-//! TIME, SELECT) run in place. Checks come first, in redis-server's order, with its texts.
+//! gathered copies), the keyspace-wide commands DBSIZE, KEYS, SCAN, FLUSHALL and FLUSHDB run
+//! over every core (SCAN over the one its cursor names), PUBLISH delivers through the
+//! transaction, and connection commands (PING, ECHO, TIME, SELECT) run in place. Checks come
+//! first, in redis-server's order, with its texts.
 
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
@@ -117,8 +118,11 @@ pub async fn execute(
             session::exec(ctx, sess, which, args, &mut out);
         }
         Exec::Global(
-            which
-            @ (GlobalCmd::DbSize | GlobalCmd::Keys | GlobalCmd::FlushAll | GlobalCmd::FlushDb),
+            which @ (GlobalCmd::DbSize
+            | GlobalCmd::Keys
+            | GlobalCmd::Scan
+            | GlobalCmd::FlushAll
+            | GlobalCmd::FlushDb),
         ) => {
             let q = Queued {
                 id,

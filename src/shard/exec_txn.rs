@@ -221,8 +221,8 @@ pub async fn run(
     Flow::Continue
 }
 
-/// Runs DBSIZE, FLUSHALL, FLUSHDB or KEYS under `txn`, which holds every core; false for the
-/// other server-wide commands.
+/// Runs DBSIZE, FLUSHALL, FLUSHDB, KEYS or SCAN under `txn`, which holds every core; false
+/// for the other server-wide commands.
 pub(crate) async fn keyspace_global(
     ctx: &CoreCtx,
     txn: &Txn,
@@ -270,6 +270,14 @@ pub(crate) async fn keyspace_global(
                 out.bulk(key);
             }
         }
+        GlobalCmd::Scan => match global::ScanStep::plan(ctx, args) {
+            Err(e) => out.error_bytes(&e.bytes()),
+            Ok(None) => global::write_scan(out, 0, &[]),
+            Ok(Some((core, step))) => {
+                let (keys, cursor) = txn.run(core, move |c| step.run(c)).await;
+                global::write_scan(out, cursor, &keys);
+            }
+        },
         _ => return false,
     }
     ctx.stats

@@ -72,41 +72,71 @@ async fn keys(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
 
 /// SCAN walks shards in order; the cursor names the shard and the table to resume at.
 async fn scan(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
-    let opts = match ScanOptions::parse(args) {
-        Ok(opts) => opts,
-        Err(e) => {
-            out.error_bytes(&e.bytes());
-            return;
-        }
+    let (keys, cursor) = match ScanStep::plan(ctx, args) {
+        Err(e) => return out.error_bytes(&e.bytes()),
+        Ok(None) => (Vec::new(), 0),
+        Ok(Some((core, step))) => ctx.on_core(core, move |c| step.run(c)).await,
     };
-    let nshards = ctx.nshards;
-    let (keys, cursor) = match decode_cursor(opts.cursor, nshards) {
-        None => (Vec::new(), 0),
-        Some((shard, index)) => {
-            let core = shard % ctx.ncores;
-            ctx.on_core(core, move |c| {
-                let mut found = Vec::new();
-                let ks = c.keyspace();
-                let next = match &opts.pattern {
-                    Some(p) => scan_part(
-                        &ks,
-                        shard,
-                        index,
-                        &opts,
-                        &|k| glob_match(p, k, false),
-                        &mut found,
-                    ),
-                    None => scan_part(&ks, shard, index, &opts, &|_| true, &mut found),
-                };
-                (found, next_cursor(shard, next, nshards))
-            })
-            .await
-        }
-    };
+    write_scan(out, cursor, &keys);
+}
+
+/// One SCAN call's read of one shard's tables, to be run on the core that owns the shard
+/// (by `on_core` here, or as a step of a transaction in EXEC and scripts).
+pub(crate) struct ScanStep {
+    shard: usize,
+    index: usize,
+    nshards: usize,
+    opts: ScanOptions,
+}
+
+impl ScanStep {
+    /// Parses SCAN's arguments: the core to run on and the step, `None` for a cursor that
+    /// names no shard (an empty final reply), or the argument error.
+    pub(crate) fn plan(ctx: &CoreCtx, args: Args) -> Result<Option<(usize, ScanStep)>, CmdError> {
+        let opts = ScanOptions::parse(args)?;
+        let nshards = ctx.nshards;
+        Ok(decode_cursor(opts.cursor, nshards).map(|(shard, index)| {
+            let step = ScanStep {
+                shard,
+                index,
+                nshards,
+                opts,
+            };
+            (shard % ctx.ncores, step)
+        }))
+    }
+
+    /// The keys found and the next cursor.
+    pub(crate) fn run(self, c: &CoreCtx) -> (Vec<Vec<u8>>, u64) {
+        let ScanStep {
+            shard,
+            index,
+            nshards,
+            opts,
+        } = self;
+        let mut found = Vec::new();
+        let ks = c.keyspace();
+        let next = match &opts.pattern {
+            Some(p) => scan_part(
+                &ks,
+                shard,
+                index,
+                &opts,
+                &|k| glob_match(p, k, false),
+                &mut found,
+            ),
+            None => scan_part(&ks, shard, index, &opts, &|_| true, &mut found),
+        };
+        (found, next_cursor(shard, next, nshards))
+    }
+}
+
+/// SCAN's reply: the next cursor and the keys.
+pub(crate) fn write_scan(out: &mut Reply, cursor: u64, keys: &[Vec<u8>]) {
     out.array(2);
     out.bulk(cursor.to_string().as_bytes());
     out.array(keys.len());
-    for key in &keys {
+    for key in keys {
         out.bulk(key);
     }
 }

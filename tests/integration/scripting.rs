@@ -172,6 +172,11 @@ const CASES: &[&[&str]] = &[
     &["EVAL", "return {redis.call('get', KEYS[1]), redis.call('incr', KEYS[2])}", "2", "m", "m2"],
     &["EVAL", "return redis.call('incr', 'm')", "0"],
     &["EXEC"],
+    // SCAN from a script (cursors and order are SoliKV's own, so only the totals are compared):
+    // the "delete by pattern" idiom.
+    &["EVAL", "for i = 1, 40 do redis.call('SET', 'sk:' .. i, i) end return redis.call('DBSIZE') > 0", "0"],
+    &["EVAL", "local c, n = '0', 0 repeat local r = redis.call('SCAN', c, 'MATCH', 'sk:*', 'COUNT', 7) c = r[1] for _, k in ipairs(r[2]) do n = n + redis.call('DEL', k) end until c == '0' return n", "0"],
+    &["EVAL", "return redis.call('SCAN', 'x')", "0"],
     // math.random draws from redis-server's generator: the same numbers from server start,
     // after math.randomseed, and Lua's own argument errors.
     &["EVAL", "return {math.random(1,1000000), math.random(7), tostring(math.random())}", "0"],
