@@ -2,8 +2,8 @@
 //!
 //! Runs on the data core that runs the script, under its transaction holding every core's
 //! gate: a keyed command runs as a step on the core owning its keys (several cores: on
-//! gathered copies), the keyspace-wide commands DBSIZE, KEYS, SCAN, FLUSHALL and FLUSHDB run
-//! over every core (SCAN over the one its cursor names), PUBLISH delivers through the
+//! gathered copies), the keyspace-wide commands DBSIZE, KEYS, SCAN, FLUSHALL, FLUSHDB and INFO
+//! run over every core (SCAN over the one its cursor names), PUBLISH delivers through the
 //! transaction, and connection commands (PING, ECHO, TIME, SELECT) run in place. Checks come
 //! first, in redis-server's order, with its texts.
 
@@ -121,6 +121,7 @@ pub async fn execute(
             which @ (GlobalCmd::DbSize
             | GlobalCmd::Keys
             | GlobalCmd::Scan
+            | GlobalCmd::Info
             | GlobalCmd::FlushAll
             | GlobalCmd::FlushDb),
         ) => {

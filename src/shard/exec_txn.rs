@@ -221,8 +221,8 @@ pub async fn run(
     Flow::Continue
 }
 
-/// Runs DBSIZE, FLUSHALL, FLUSHDB, KEYS or SCAN under `txn`, which holds every core; false
-/// for the other server-wide commands.
+/// Runs DBSIZE, FLUSHALL, FLUSHDB, KEYS, SCAN or INFO under `txn`, which holds every core;
+/// false for the other server-wide commands.
 pub(crate) async fn keyspace_global(
     ctx: &CoreCtx,
     txn: &Txn,
@@ -270,6 +270,7 @@ pub(crate) async fn keyspace_global(
                 out.bulk(key);
             }
         }
+        GlobalCmd::Info => super::info::info_in(ctx, txn, args, out).await,
         GlobalCmd::Scan => match global::ScanStep::plan(ctx, args) {
             Err(e) => out.error_bytes(&e.bytes()),
             Ok(None) => global::write_scan(out, 0, &[]),

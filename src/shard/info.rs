@@ -12,6 +12,7 @@ use crate::net::session::REDIS_VERSION;
 use crate::protocol::Reply;
 
 use super::core::{CommandFigures, CoreCtx};
+use super::txn::Txn;
 
 const DEFAULT_SECTIONS: &[&str] = &[
     "server",
@@ -43,6 +44,40 @@ struct CoreFigures {
 }
 
 pub async fn info(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
+    let figures = ctx.on_all_cores(core_figures).await;
+    render(ctx, args, &figures, out);
+}
+
+/// INFO under a transaction that holds every core (EXEC, scripts), whose steps read the
+/// other cores' figures where `on_all_cores` would wait for their gates.
+pub async fn info_in(ctx: &CoreCtx, txn: &Txn, args: Args<'_>, out: &mut Reply) {
+    let mut figures = Vec::with_capacity(ctx.ncores);
+    for core in 0..ctx.ncores {
+        figures.push(txn.run(core, core_figures).await);
+    }
+    render(ctx, args, &figures, out);
+}
+
+/// What one core contributes to INFO.
+fn core_figures(c: &CoreCtx) -> CoreFigures {
+    let ks = c.ks.borrow();
+    CoreFigures {
+        keys: ks.len(),
+        volatile: ks.volatile_len(),
+        commands: c.stats.commands.get(),
+        expired: c.stats.expired_keys.get(),
+        input_bytes: c.stats.net_input_bytes.get(),
+        output_bytes: c.stats.net_output_bytes.get(),
+        per_command: c.stats.per_command.borrow().clone(),
+        per_subcommand: c.stats.per_subcommand.borrow().clone(),
+        errors: c.stats.errors.borrow().clone(),
+        ops_per_sec: c.stats.ops_per_sec(),
+        pubsub: c.pubsub.borrow().names(),
+    }
+}
+
+/// Writes the sections `args` ask for (the default ones when none).
+fn render(ctx: &CoreCtx, args: Args<'_>, figures: &[CoreFigures], out: &mut Reply) {
     let mut sections: Vec<String> = Vec::new();
     let mut everything = false;
     for arg in args.iter().skip(1) {
@@ -59,24 +94,6 @@ pub async fn info(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
     } else if sections.is_empty() {
         sections = DEFAULT_SECTIONS.iter().map(|s| s.to_string()).collect();
     }
-    let figures = ctx
-        .on_all_cores(|c| {
-            let ks = c.ks.borrow();
-            CoreFigures {
-                keys: ks.len(),
-                volatile: ks.volatile_len(),
-                commands: c.stats.commands.get(),
-                expired: c.stats.expired_keys.get(),
-                input_bytes: c.stats.net_input_bytes.get(),
-                output_bytes: c.stats.net_output_bytes.get(),
-                per_command: c.stats.per_command.borrow().clone(),
-                per_subcommand: c.stats.per_subcommand.borrow().clone(),
-                errors: c.stats.errors.borrow().clone(),
-                ops_per_sec: c.stats.ops_per_sec(),
-                pubsub: c.pubsub.borrow().names(),
-            }
-        })
-        .await;
     let mut text = String::new();
     let mut seen = Vec::new();
     for section in sections {
@@ -89,18 +106,18 @@ pub async fn info(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
             "clients" => clients(ctx, &mut body),
             "memory" => memory(&mut body),
             "persistence" => persistence(&mut body),
-            "stats" => stats(ctx, &figures, &mut body),
+            "stats" => stats(ctx, figures, &mut body),
             "replication" => replication(&mut body),
             "cpu" => cpu(&mut body),
             "modules" => "Modules",
-            "errorstats" => errorstats(&figures, &mut body),
-            "commandstats" => commandstats(&figures, &mut body),
+            "errorstats" => errorstats(figures, &mut body),
+            "commandstats" => commandstats(figures, &mut body),
             "cluster" => {
                 let enabled = ctx.opts.borrow().cluster_enabled as u8;
                 let _ = write!(body, "cluster_enabled:{enabled}\r\n");
                 "Cluster"
             }
-            "keyspace" => keyspace(&figures, &mut body),
+            "keyspace" => keyspace(figures, &mut body),
             _ => continue,
         };
         if !text.is_empty() {

@@ -177,6 +177,8 @@ const CASES: &[&[&str]] = &[
     &["EVAL", "for i = 1, 40 do redis.call('SET', 'sk:' .. i, i) end return redis.call('DBSIZE') > 0", "0"],
     &["EVAL", "local c, n = '0', 0 repeat local r = redis.call('SCAN', c, 'MATCH', 'sk:*', 'COUNT', 7) c = r[1] for _, k in ipairs(r[2]) do n = n + redis.call('DEL', k) end until c == '0' return n", "0"],
     &["EVAL", "return redis.call('SCAN', 'x')", "0"],
+    &["EVAL", "return redis.call('INFO', 'keyspace')", "0"],
+    &["EVAL", "return string.sub(redis.call('INFO', 'server'), 1, 8)", "0"],
     // math.random draws from redis-server's generator: the same numbers from server start,
     // after math.randomseed, and Lua's own argument errors.
     &["EVAL", "return {math.random(1,1000000), math.random(7), tostring(math.random())}", "0"],
