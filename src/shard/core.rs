@@ -132,34 +132,19 @@ impl Stats {
             figures.failed += failed as u64;
         };
         match container.filter(|_| args.len() > 1) {
-            None => {
-                let mut per = self.per_command.borrow_mut();
-                if per.len() <= id {
-                    per.resize(id + 1, CommandFigures::default());
-                }
-                figures_of(&mut per[id]);
-            }
+            None => self.update_command(id, figures_of),
             Some(meta) => {
                 // redis-server resolves subcommands before running anything: an unknown one
                 // is an unknown command, which only errorstats counts.
                 let Some(sub) = crate::cmd::meta::lookup_sub(meta, args.get(1)) else {
                     return;
                 };
-                let mut per = self.per_subcommand.borrow_mut();
-                let index = match per.iter().position(|(name, _)| *name == sub.name) {
-                    Some(i) => i,
-                    None => {
-                        per.push((sub.name, CommandFigures::default()));
-                        per.len() - 1
-                    }
-                };
-                if sub.arity_ok(args.len()) {
-                    figures_of(&mut per[index].1);
-                } else {
+                if !sub.arity_ok(args.len()) {
                     // Our handlers check subcommand arity; redis-server rejects it up front.
-                    per[index].1.rejected += 1;
+                    self.update_subcommand(sub.name, |f| f.rejected += 1);
                     return;
                 }
+                self.update_subcommand(sub.name, figures_of);
             }
         }
         self.commands.set(self.commands.get() + 1);
@@ -169,13 +154,31 @@ impl Stats {
     /// the error reply it got.
     pub fn reject(&self, id: Option<usize>, reply: &[u8]) {
         if let Some(id) = id {
-            let mut per = self.per_command.borrow_mut();
-            if per.len() <= id {
-                per.resize(id + 1, CommandFigures::default());
-            }
-            per[id].rejected += 1;
+            self.update_command(id, |f| f.rejected += 1);
         }
         self.count_error(reply);
+    }
+
+    /// Applies `update` to the figures of command table entry `id`.
+    fn update_command(&self, id: usize, update: impl FnOnce(&mut CommandFigures)) {
+        let mut per = self.per_command.borrow_mut();
+        if per.len() <= id {
+            per.resize(id + 1, CommandFigures::default());
+        }
+        update(&mut per[id]);
+    }
+
+    /// Applies `update` to the figures of the subcommand called `name` (`config|get`).
+    fn update_subcommand(&self, name: &'static str, update: impl FnOnce(&mut CommandFigures)) {
+        let mut per = self.per_subcommand.borrow_mut();
+        match per.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, figures)) => update(figures),
+            None => {
+                let mut figures = CommandFigures::default();
+                update(&mut figures);
+                per.push((name, figures));
+            }
+        }
     }
 
     /// Adds an error reply to INFO errorstats under its code: the first word after `-`.
