@@ -5,7 +5,7 @@
 //! Runs on the data core that owns the connection, on the bytes of its read buffer; purely an
 //! optimisation: it never changes what a command sees (no expiry, no access time, no reply),
 //! and a buffer it cannot scan (inline commands, partial commands) is simply not warmed.
-//! Keys owned by other cores are skipped; their core warms nothing for them.
+//! Keys owned by other cores are skipped (`Keyspace::prefetch` checks the owner).
 
 use crate::shard::core::CoreCtx;
 
@@ -20,15 +20,7 @@ pub fn warm(ctx: &CoreCtx, buf: &[u8]) {
     if count < 2 {
         return;
     }
-    let mut mine: [&[u8]; MAX_KEYS] = [&[]; MAX_KEYS];
-    let mut n = 0;
-    for key in &keys[..count] {
-        if ctx.core_of_key(key) == ctx.core {
-            mine[n] = key;
-            n += 1;
-        }
-    }
-    ctx.prefetch_keys(&mine[..n]);
+    ctx.prefetch_keys(&keys[..count]);
 }
 
 /// Fills `keys` with the second argument of each complete RESP multibulk command at the start

@@ -276,8 +276,8 @@ impl CoreCtx {
         ks
     }
 
-    /// Warms the cache for keys this core owns that commands are about to look up
-    /// (`net::prefetch`). Skipped while the keyspace is in use.
+    /// Warms the cache for the keys commands are about to look up (`net::prefetch`); keys of
+    /// other cores are skipped. Skipped while the keyspace is in use.
     pub fn prefetch_keys(&self, keys: &[&[u8]]) {
         if let Ok(ks) = self.ks.try_borrow() {
             ks.prefetch(keys);

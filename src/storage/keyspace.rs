@@ -220,16 +220,20 @@ impl Keyspace {
     /// Starts loading into the cache what looking these keys up will touch: first every
     /// key's slot table, then (now that those are near) each table's entry and the value's
     /// heap block. The loads of different keys overlap, which a command-by-command lookup
-    /// cannot do. Has no effect on the data. Every key must belong to this core.
+    /// cannot do. Has no effect on the data. Keys of other cores are skipped.
     pub fn prefetch(&self, keys: &[&[u8]]) {
-        let mut slots = [SlotId(0); 32];
-        let keys = &keys[..keys.len().min(slots.len())];
-        for (slot, key) in slots.iter_mut().zip(keys) {
-            *slot = key_slot(key);
-            prefetch_line(self.table_ref(*slot) as *const SlotTable as *const u8);
+        let mut mine = [(SlotId(0), &[][..]); 32];
+        let mut n = 0;
+        for &key in keys.iter().take(mine.len()) {
+            let slot = key_slot(key);
+            if Self::core_of_slot(self.nshards, self.ncores, slot) == self.core {
+                prefetch_line(self.table_ref(slot) as *const SlotTable as *const u8);
+                mine[n] = (slot, key);
+                n += 1;
+            }
         }
-        for (slot, key) in slots.iter().zip(keys) {
-            if let Some(entry) = self.table_ref(*slot).map.get(*key) {
+        for &(slot, key) in &mine[..n] {
+            if let Some(entry) = self.table_ref(slot).map.get(key) {
                 if let Some(p) = entry.value.heap_ptr() {
                     prefetch_line(p);
                 }
