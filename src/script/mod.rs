@@ -169,6 +169,10 @@ async fn run(ctx: &Rc<CoreCtx>, sess: &mut Session, txn: &Txn, job: Prepared, ou
             Ok(Event::Call { args, opts }) => {
                 let reply = call::execute(ctx, sess, txn, &args, opts, &mut run).await;
                 let _ = calls.send(reply);
+                // Let this core's other tasks run between calls: a call-heavy script would
+                // otherwise keep the core in the polling loop above, and the connections it
+                // owns could get neither `-BUSY` nor their SCRIPT KILL through.
+                futures_lite::future::yield_now().await;
             }
             Ok(Event::Done(reply)) => {
                 out.raw(&reply);
