@@ -1,54 +1,78 @@
-//! Keys as stored in the tables: short keys inline, longer ones on the heap.
+//! Byte strings that live inside the table slot when short: keys, and short string values.
 //!
 //! A lookup compares the probed key with the requested one; when the key lives behind a
-//! pointer that comparison is a dependent cache miss, and every key costs an allocation.
-//! Keys of up to [`INLINE_MAX`] bytes (most real keys) are stored in the table slot itself.
+//! pointer that comparison is a dependent cache miss, and every key costs an allocation. The
+//! same holds for reading a value: GET of a value kept behind a pointer misses the cache once
+//! more after finding the key. [`InlineBytes`] keeps up to `N` bytes in place and only longer
+//! strings on the heap; [`Key`] and [`ShortStr`] are its two sizes.
 
 use std::borrow::Borrow;
 use std::hash::{Hash, Hasher};
 
 /// Longest key stored inline.
 pub const INLINE_MAX: usize = 22;
+/// Longest string value stored inline (what fits a 40-byte value record).
+pub const SHORT_VALUE_MAX: usize = 38;
 
-/// A stored key. Hashes and compares exactly like the `[u8]` it holds, so tables keyed by
-/// `Key` are looked up with plain byte slices.
+/// Bytes kept in place when they fit in `N`, on the heap otherwise. Hashes and compares
+/// exactly like the `[u8]` it holds, so tables keyed by it are looked up with plain slices.
 #[derive(Clone)]
-pub enum Key {
-    Inline { len: u8, bytes: [u8; INLINE_MAX] },
+pub enum InlineBytes<const N: usize> {
+    Inline { len: u8, bytes: [u8; N] },
     Heap(Box<[u8]>),
 }
 
-impl Key {
+/// A stored key.
+pub type Key = InlineBytes<INLINE_MAX>;
+/// The bytes of a string value.
+pub type ShortStr = InlineBytes<SHORT_VALUE_MAX>;
+
+impl<const N: usize> InlineBytes<N> {
     pub fn as_bytes(&self) -> &[u8] {
         match self {
-            Key::Inline { len, bytes } => &bytes[..*len as usize],
-            Key::Heap(b) => b,
+            InlineBytes::Inline { len, bytes } => &bytes[..*len as usize],
+            InlineBytes::Heap(b) => b,
         }
+    }
+
+    /// Whether the bytes live in place.
+    pub fn is_inline(&self) -> bool {
+        matches!(self, InlineBytes::Inline { .. })
     }
 }
 
-impl From<&[u8]> for Key {
-    fn from(key: &[u8]) -> Self {
-        if key.len() <= INLINE_MAX {
-            let mut bytes = [0u8; INLINE_MAX];
-            bytes[..key.len()].copy_from_slice(key);
-            Key::Inline {
-                len: key.len() as u8,
+impl<const N: usize> From<&[u8]> for InlineBytes<N> {
+    fn from(data: &[u8]) -> Self {
+        if data.len() <= N {
+            let mut bytes = [0u8; N];
+            bytes[..data.len()].copy_from_slice(data);
+            InlineBytes::Inline {
+                len: data.len() as u8,
                 bytes,
             }
         } else {
-            Key::Heap(key.into())
+            InlineBytes::Heap(data.into())
         }
     }
 }
 
-impl Borrow<[u8]> for Key {
+impl<const N: usize> From<Vec<u8>> for InlineBytes<N> {
+    fn from(data: Vec<u8>) -> Self {
+        if data.len() <= N {
+            Self::from(&data[..])
+        } else {
+            InlineBytes::Heap(data.into_boxed_slice())
+        }
+    }
+}
+
+impl<const N: usize> Borrow<[u8]> for InlineBytes<N> {
     fn borrow(&self) -> &[u8] {
         self.as_bytes()
     }
 }
 
-impl std::ops::Deref for Key {
+impl<const N: usize> std::ops::Deref for InlineBytes<N> {
     type Target = [u8];
 
     fn deref(&self) -> &[u8] {
@@ -56,21 +80,21 @@ impl std::ops::Deref for Key {
     }
 }
 
-impl PartialEq for Key {
+impl<const N: usize> PartialEq for InlineBytes<N> {
     fn eq(&self, other: &Self) -> bool {
         self.as_bytes() == other.as_bytes()
     }
 }
 
-impl Eq for Key {}
+impl<const N: usize> Eq for InlineBytes<N> {}
 
-impl Hash for Key {
+impl<const N: usize> Hash for InlineBytes<N> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.as_bytes().hash(state);
     }
 }
 
-impl std::fmt::Debug for Key {
+impl<const N: usize> std::fmt::Debug for InlineBytes<N> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:?}", String::from_utf8_lossy(self.as_bytes()))
     }
@@ -84,9 +108,9 @@ mod tests {
     #[test]
     fn short_keys_are_inline_and_lookups_by_slice_work() {
         let short = Key::from(&b"key:000000000001"[..]);
-        assert!(matches!(short, Key::Inline { .. }));
+        assert!(short.is_inline());
         let long = Key::from(&[b'x'; 23][..]);
-        assert!(matches!(long, Key::Heap(_)));
+        assert!(!long.is_inline());
         assert_eq!(std::mem::size_of::<Key>(), 24);
         let mut map = HashMap::new();
         map.insert(short.clone(), 1);
@@ -96,5 +120,16 @@ mod tests {
         assert_eq!(map.get(&[b'x'; 23][..]), Some(&2));
         assert_eq!(map.get(&b""[..]), Some(&3));
         assert_eq!(map.get(&b"key:000000000002"[..]), None);
+    }
+
+    #[test]
+    fn short_values_fit_forty_bytes() {
+        assert_eq!(std::mem::size_of::<ShortStr>(), 40);
+        let at_limit = ShortStr::from(vec![b'v'; SHORT_VALUE_MAX]);
+        assert!(at_limit.is_inline());
+        assert_eq!(&*at_limit, &[b'v'; SHORT_VALUE_MAX][..]);
+        let over = ShortStr::from(vec![b'v'; SHORT_VALUE_MAX + 1]);
+        assert!(!over.is_inline());
+        assert_eq!(over.len(), SHORT_VALUE_MAX + 1);
     }
 }

@@ -7,6 +7,7 @@
 //! [`ZSet`].
 
 use super::hash::Hash;
+use super::key::ShortStr;
 use super::list::List;
 use super::set::Set;
 use super::zset::ZSet;
@@ -23,8 +24,8 @@ pub enum Value {
     /// The same, held in an object of its own rather than redis-server's shared integer
     /// (what COPY makes): only OBJECT REFCOUNT tells the two apart.
     IntObject(i64),
-    /// A string created whole (SET, GETSET, ...).
-    Str(Box<[u8]>),
+    /// A string created whole (SET, GETSET, ...); short ones are held in place.
+    Str(ShortStr),
     /// A string modified in place (APPEND, SETRANGE), growable.
     Raw(Vec<u8>),
     Hash(Box<Hash>),
@@ -67,6 +68,11 @@ impl Value {
         Value::Str(data.into())
     }
 
+    /// A string value kept as given, never as an integer (INCRBYFLOAT's result).
+    pub fn text(data: Vec<u8>) -> Value {
+        Value::Str(data.into())
+    }
+
     /// The value a COPY of this one holds: a new object, never a shared integer.
     pub fn copied(&self) -> Value {
         match self {
@@ -103,6 +109,7 @@ impl Value {
     pub fn heap_ptr(&self) -> Option<*const u8> {
         match self {
             Value::Int(_) | Value::IntObject(_) => None,
+            Value::Str(s) if s.is_inline() => None,
             Value::Str(s) => Some(s.as_ptr()),
             Value::Raw(v) => Some(v.as_ptr()),
             Value::Hash(h) => Some(&**h as *const Hash as *const u8),
@@ -116,6 +123,7 @@ impl Value {
     pub fn heap_size(&self) -> usize {
         match self {
             Value::Int(_) | Value::IntObject(_) => 0,
+            Value::Str(s) if s.is_inline() => 0,
             Value::Str(s) => s.len(),
             Value::Raw(v) => v.capacity(),
             Value::Hash(h) => h.heap_size(),

@@ -82,7 +82,7 @@ pub fn incrbyfloat(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     };
     let text = sum.to_human();
     reply.bulk(&text);
-    let value = Value::Str(text.into_boxed_slice());
+    let value = Value::text(text);
     match ks.get(key) {
         Some(entry) => entry.value = value,
         None => {
