@@ -152,25 +152,50 @@ pub(super) async fn write_all(
 }
 
 /// A non-blocking `send`: `None` when the socket's send buffer is full.
+///
+/// Both socket calls here go straight to the kernel through `syscall`: glibc's `send` and
+/// `recv` wrappers are thread-cancellation points and switch the cancellation state around
+/// every call, about 2% of the server's CPU at pipeline 1 (`tuning/FINDINGS.md` section 7).
 fn try_send(fd: std::os::fd::RawFd, buf: &[u8]) -> std::io::Result<Option<usize>> {
     nonblocking(|| {
-        // SAFETY: `buf` is valid for reads of `buf.len()` bytes for the whole call.
-        unsafe {
-            libc::send(
+        let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
+        let no_addr = std::ptr::null::<libc::sockaddr>();
+        // SAFETY: `buf` is valid for reads of `buf.len()` bytes for the whole call; sendto
+        // with no address is send.
+        let sent = unsafe {
+            libc::syscall(
+                libc::SYS_sendto,
                 fd,
-                buf.as_ptr().cast(),
+                buf.as_ptr(),
                 buf.len(),
-                libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+                flags,
+                no_addr,
+                0,
             )
-        }
+        };
+        sent as isize
     })
 }
 
 /// A non-blocking `recv`: `None` when the socket has nothing queued.
 fn try_recv(fd: std::os::fd::RawFd, buf: &mut [u8]) -> std::io::Result<Option<usize>> {
     nonblocking(|| {
-        // SAFETY: `buf` is valid for writes of `buf.len()` bytes for the whole call.
-        unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) }
+        let no_addr = std::ptr::null_mut::<libc::sockaddr>();
+        let no_len = std::ptr::null_mut::<libc::socklen_t>();
+        // SAFETY: `buf` is valid for writes of `buf.len()` bytes for the whole call;
+        // recvfrom without an address buffer is recv.
+        let received = unsafe {
+            libc::syscall(
+                libc::SYS_recvfrom,
+                fd,
+                buf.as_mut_ptr(),
+                buf.len(),
+                libc::MSG_DONTWAIT,
+                no_addr,
+                no_len,
+            )
+        };
+        received as isize
     })
 }
 
@@ -215,7 +240,10 @@ impl Conn {
 
     /// Parses and runs every complete command in the buffer.
     async fn process(&mut self, ctx: &Rc<CoreCtx>, sess: &mut Session) -> Flow {
-        super::prefetch::warm(ctx, &self.rbuf[self.parser.cmd_start()..self.filled]);
+        let unread = &self.rbuf[self.parser.cmd_start()..self.filled];
+        if super::prefetch::warm(ctx, unread, super::poller::several_woken()) {
+            futures_lite::future::yield_now().await;
+        }
         loop {
             let limits = Limits {
                 max_bulk_len: ctx.opts.borrow().proto_max_bulk_len,

@@ -44,6 +44,17 @@ const EVENTS: usize = 256;
 /// The epoll token of the core's [`Bell`].
 const BELL_TOKEN: u64 = u64::MAX;
 
+thread_local! {
+    /// How many socket tasks the core's latest harvest woke.
+    static WOKEN: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether the latest harvest on this core woke several socket tasks: a task that yields now
+/// lets the others run before it resumes.
+pub fn several_woken() -> bool {
+    WOKEN.with(|w| w.get() > 1)
+}
+
 /// One registered socket: whether it became readable or writable since its task last looked,
 /// and who to wake when it does (a task waits for one of the two at a time).
 #[derive(Default)]
@@ -118,6 +129,7 @@ impl Poller {
             return 0;
         }
         let mut slots = self.slots.borrow_mut();
+        let mut woken = 0;
         for event in &events[..n as usize] {
             if event.u64 == BELL_TOKEN {
                 self.bell.clear();
@@ -130,9 +142,11 @@ impl Poller {
                 slot.writable |= event.events & (libc::EPOLLOUT as u32 | hangup) != 0;
                 if let Some(waker) = slot.waker.take() {
                     waker.wake();
+                    woken += 1;
                 }
             }
         }
+        WOKEN.with(|w| w.set(woken));
         n as usize
     }
 

@@ -2,6 +2,10 @@
 //! first key of each is looked up once, so that the memory loads of all lookups overlap
 //! instead of each command waiting for its own cache misses.
 //!
+//! A read holding one command (pipeline 1) has nothing to overlap with inside its buffer, but
+//! other connections woken in the same cycle do: the connection starts loading its key's slot
+//! table and yields once, so its miss overlaps their work (`tuning/FINDINGS.md` section 8).
+//!
 //! Runs on the data core that owns the connection, on the bytes of its read buffer; purely an
 //! optimisation: it never changes what a command sees (no expiry, no access time, no reply),
 //! and a buffer it cannot scan (inline commands, partial commands) is simply not warmed.
@@ -12,15 +16,23 @@ use crate::shard::core::CoreCtx;
 /// At most this many commands of one buffer are warmed (redis-benchmark -P 16 sends 16).
 const MAX_KEYS: usize = 32;
 
-/// Warms this core's cache for the first key of each complete command in `buf`, when it holds
-/// at least two (a single command gains nothing: its own lookup follows at once).
-pub fn warm(ctx: &CoreCtx, buf: &[u8]) {
+/// Warms this core's cache for the first key of each complete command in `buf`. For a buffer
+/// with one command, only when `will_yield_if_single` (the caller yields when this returns
+/// true): its lookup would follow at once otherwise, and gain nothing.
+pub fn warm(ctx: &CoreCtx, buf: &[u8], will_yield_if_single: bool) -> bool {
     let mut keys: [&[u8]; MAX_KEYS] = [&[]; MAX_KEYS];
-    let count = first_keys(buf, &mut keys);
-    if count < 2 {
-        return;
+    match first_keys(buf, &mut keys) {
+        0 => false,
+        1 if will_yield_if_single => {
+            ctx.prefetch_table(keys[0]);
+            true
+        }
+        1 => false,
+        count => {
+            ctx.prefetch_keys(&keys[..count]);
+            false
+        }
     }
-    ctx.prefetch_keys(&keys[..count]);
 }
 
 /// Fills `keys` with the second argument of each complete RESP multibulk command at the start

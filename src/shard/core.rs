@@ -284,6 +284,13 @@ impl CoreCtx {
         }
     }
 
+    /// See [`Keyspace::prefetch_table`].
+    pub fn prefetch_table(&self, key: &[u8]) {
+        if let Ok(ks) = self.ks.try_borrow() {
+            ks.prefetch_table(key);
+        }
+    }
+
     /// The core that owns `key`.
     pub fn core_of_key(&self, key: &[u8]) -> usize {
         if self.ncores == 1 {

@@ -241,6 +241,17 @@ impl Keyspace {
         }
     }
 
+    /// Starts loading the slot table of `key` (when this core owns it) into the cache: the
+    /// first of a lookup's dependent loads. Has no effect on the data.
+    pub fn prefetch_table(&self, key: &[u8]) {
+        let slot = key_slot(key);
+        if Self::core_of_slot(self.nshards, self.ncores, slot) == self.core {
+            let start = self.table_ref(slot) as *const SlotTable as *const u8;
+            prefetch_line(start);
+            prefetch_line(start.wrapping_add(std::mem::size_of::<SlotTable>() - 1));
+        }
+    }
+
     /// Whether `key` exists (and has not expired).
     pub fn contains(&mut self, key: &[u8]) -> bool {
         self.lookup(key, false).is_some()
