@@ -24,7 +24,10 @@
 #                  SOLIKV_CMD="redis-server --save '' --appendonly no"
 #   SOLIKV_ARGS    extra arguments for solikv, e.g. "--cores 1 --pin yes" (default none)
 #   REDIS_CMD      command starting the redis side (default redis-server); the script appends
-#                  --port P --bind 127.0.0.1 --save '' --appendonly no --dir TMP
+#                  --port P --bind 127.0.0.1 --save '' --appendonly no --dir TMP, and
+#                  --server_cpulist C when SoliKV's first data core is pinned to CPU C, so both
+#                  servers run their command loop on the same CPU (redis-server's own setting)
+#   BENCH_REDIS_PIN  "no" leaves redis-server unpinned even when SoliKV pins (default yes)
 #   BENCH_N        requests per unit in the WORKLOADS table (default 100000)
 #   BENCH_CLIENTS  redis-benchmark connections, -c (default 50)
 #   BENCH_KEYSPACE random keys over 0..K-1, -r; both servers are filled with all K keys first
@@ -226,8 +229,16 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 readonly LOAD_BEFORE
 read -r solikv_port redis_port < <(python3 "$UTIL" free-ports 2)
 start_server solikv "$solikv_port" "${SOLIKV[@]}" --port "$solikv_port" --bind 127.0.0.1
+# On a small machine the CPU a server runs on next to the load generator changes its cost per
+# request by up to 2x (same CPU: no cross-CPU wake-ups), so redis-server's event loop goes
+# where SoliKV's first data core is pinned (tuning/FINDINGS.md section 8).
+redis_pin=()
+solikv_cpu=$(pinned_cpu_of_thread "${PID[solikv]}" 'solikv-core-0-*')
+if [[ -n $solikv_cpu && ${BENCH_REDIS_PIN:-yes} != no ]]; then
+  redis_pin=(--server_cpulist "$solikv_cpu")
+fi
 start_server redis "$redis_port" "${REDIS[@]}" --port "$redis_port" --bind 127.0.0.1 \
-  --save '' --appendonly no --dir "$WORK"
+  --save '' --appendonly no --dir "$WORK" "${redis_pin[@]}"
 
 for side in solikv redis; do
   log "filling $side with $KEYSPACE keys of $DATA_SIZE bytes"
@@ -290,7 +301,8 @@ REPORT="$WORK/report.md"
     "load average before $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- command: \`$COMMAND_LINE\`"
   echo "- solikv: \`$(quote "${SOLIKV[@]}")\`"
-  echo "- redis: \`$(quote "${REDIS[@]}")\` ($("${REDIS[0]}" --version | grep -o 'v=[^ ]*' || true))"
+  echo "- redis: \`$(quote "${REDIS[@]}" "${redis_pin[@]}")\` ($("${REDIS[0]}" --version | grep -o 'v=[^ ]*' || true));" \
+    "SoliKV's first data core pinned to CPU ${solikv_cpu:-none}"
   echo "- redis-benchmark $(redis-benchmark --version | cut -d' ' -f2): -c $CLIENTS -r $KEYSPACE" \
     "-d $DATA_SIZE ${CLIENT_THREAD_ARGS[*]:-(single-threaded)}; rounds: $ROUNDS; BENCH_N=$N;" \
     "keyspace filled before the runs"

@@ -45,6 +45,20 @@ set_server_commands() {
   eval "REDIS=(${REDIS_CMD:-redis-server})"
 }
 
+# pinned_cpu_of_thread PID PATTERN — the CPU the first thread of PID whose name matches the glob
+# PATTERN is pinned to; empty when there is no such thread or it may run on several CPUs.
+pinned_cpu_of_thread() {
+  local task name cpus
+  for task in /proc/"$1"/task/*; do
+    name=$(<"$task/comm")
+    # shellcheck disable=SC2053  # PATTERN is a glob on purpose
+    [[ $name == $2 ]] || continue
+    cpus=$(taskset -pc "${task##*/}" 2>/dev/null | sed 's/.*: //')
+    [[ $cpus =~ ^[0-9]+$ ]] && echo "$cpus"
+    return 0
+  done
+}
+
 # stop_pids PID... — SIGTERM, then SIGKILL for any still alive after 5 s; reaps them.
 stop_pids() {
   local pid tries

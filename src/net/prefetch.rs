@@ -23,7 +23,8 @@ pub fn warm(ctx: &CoreCtx, buf: &[u8], will_yield_if_single: bool) -> bool {
     let mut keys: [&[u8]; MAX_KEYS] = [&[]; MAX_KEYS];
     match first_keys(buf, &mut keys) {
         0 => false,
-        1 if will_yield_if_single => {
+        // The key of the previous command (one hot key for every client) is in cache already.
+        1 if will_yield_if_single && !crate::topology::slot::is_last_hashed(keys[0]) => {
             ctx.prefetch_table(keys[0]);
             true
         }
