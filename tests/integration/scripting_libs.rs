@@ -133,6 +133,11 @@ const CMSGPACK: &[&str] = &[
     r"return hex(cmsgpack.pack(coroutine.create(function() end)))",
     r"return hex(cmsgpack.pack({[true]=1, [false]=0}))",
     r"return hex(cmsgpack.pack({[{}]=1}))",
+    r"local t = {} for i=1,7990 do t[i]='s'..i end return #cmsgpack.pack(unpack(t, 1, 3000))",
+    r"return #{cmsgpack.unpack(string.rep('\161a', 7999))}",
+    r"return #{cmsgpack.unpack(string.rep('\145\161a', 7999))}",
+    r"local t = {} for i=1,30000 do t[i] = {i, 's'..i, {x=i}} end return #cmsgpack.pack(t)",
+    r"local t = cmsgpack.unpack(cmsgpack.pack({a={b={c={d={e={f={g={h={}}}}}}}})) return cmsgpack.pack(t)",
 ];
 
 const STRUCT: &[&str] = &[
@@ -245,6 +250,23 @@ const STRUCT: &[&str] = &[
     r"return {struct.unpack('I32', string.rep('\255', 32))}",
     r"return hex(struct.pack('l', 0/0)) .. hex(struct.pack('l', -1/0)) .. hex(struct.pack('L', 1/0)) .. hex(struct.pack('L', -1))",
     r"return {struct.unpack('>i3', struct.pack('>i3', -8388608))}",
+    r"local t = {} for i=1,7990 do t[i]=i%100 end return #struct.pack(string.rep('b', 7990), unpack(t))",
+    r"local t = {} for i=1,7997 do t[i]=i%100 end return #struct.pack(string.rep('b', 7998), unpack(t))",
+    r"return {struct.unpack(string.rep('c0', 3), '\3')}",
+    r"return {struct.unpack('bc0c0', '\2\49\50xyz')}",
+    r"return {struct.unpack('dc0', struct.pack('d', 2.9) .. 'abc')}",
+    r"return {struct.unpack('dc0', struct.pack('d', -1) .. 'abc')}",
+    r"return {struct.unpack('dc0', struct.pack('d', 0/0) .. 'abc')}",
+    r"return {struct.unpack('sc0', '3\0abc')}",
+    r"return hex(struct.pack('!1073741824d', 1))",
+    r"return hex(struct.pack('!16d', 1))",
+    r"return {struct.size('!16bd'), struct.size('!bI16'), struct.size('!2bi3'), struct.size('!8bi5b')}",
+    r"return hex(struct.pack('!8bi5b', 1, 2, 3))",
+    r"return {struct.unpack('!8bi5b', struct.pack('!8bi5b', 1, 2, 3))}",
+    r"return struct.pack('c2147483647', 'a')",
+    r"return struct.pack('c2147483648', 'a')",
+    r"return {struct.unpack('c2147483647', 'a')}",
+    r"return hex(cmsgpack.pack(struct.pack('>I', 7)))",
 ];
 
 fn pair() -> (Pair, DiffConn) {
