@@ -24,6 +24,8 @@
 //! - `gen_multi`: MULTI/EXEC blocks for the differential streams; `gen_lua`: EVAL steps.
 //! - `scripting`: Lua scripts against the oracle, the shared script cache, atomicity across
 //!   data cores, BUSY and SCRIPT KILL, cluster-mode key rules.
+//! - `scripting_libs`: the `cmsgpack` and `struct` Lua libraries against the oracle, with
+//!   seeded random values, byte strings and formats.
 //! - `blocking`: blocking pops with several connections against the oracle (FIFO order,
 //!   timeouts, wake-ups by pushes, EXEC and RENAME), across data cores, disconnects.
 //! - `multi`: MULTI/EXEC/WATCH against the oracle, WATCH invalidation from other connections,
@@ -66,6 +68,7 @@ mod integration {
     pub mod redis_cli;
     pub mod resp;
     pub mod scripting;
+    pub mod scripting_libs;
     pub mod set;
     pub mod strings;
     pub mod zset;

@@ -246,6 +246,8 @@ impl Engine {
         globals.raw_set("redis", library::redis_table(&lua)?)?;
         globals.raw_set("bit", library::bit_table(&lua)?)?;
         globals.raw_set("cjson", super::cjson::table(&lua)?)?;
+        globals.raw_set("cmsgpack", super::cmsgpack::table(&lua)?)?;
+        globals.raw_set("struct", super::structlib::table(&lua)?)?;
         let redis: Table = globals.raw_get("redis")?;
         redis.raw_set(
             "call",

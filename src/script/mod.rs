@@ -24,19 +24,24 @@
 //!
 //! Module map: `engine` (script thread, cache, runs), `prelude.lua` (sandbox: read-only
 //! globals, `redis.call`/`pcall` wrappers, error handler), `library` (`redis.*` functions,
-//! `bit`), `random` (redis-server's generator behind `math.random`), `convert` (RESP ↔ Lua),
-//! `shebang` (`#!lua flags=`), `call` (runs called commands on the cores), `state`
-//! (running/busy/kill flags shared by all threads). This file is the data-core side: argument
-//! checks, the transaction, the event loop of a run, SCRIPT.
+//! `bit`), `cjson`, `cmsgpack` and `structlib` (the other bundled libraries; `auxlib` gives
+//! them lauxlib's argument checks and errors), `random` (redis-server's generator behind
+//! `math.random`), `convert` (RESP ↔ Lua), `shebang` (`#!lua flags=`), `call` (runs called
+//! commands on the cores), `state` (running/busy/kill flags shared by all threads). This
+//! file is the data-core side: argument checks, the transaction, the event loop of a run,
+//! SCRIPT.
 
+mod auxlib;
 mod call;
 mod cjson;
+mod cmsgpack;
 mod convert;
 mod engine;
 mod library;
 mod random;
 mod shebang;
 pub mod state;
+mod structlib;
 
 use std::rc::Rc;
 use std::sync::atomic::Ordering;

@@ -74,7 +74,8 @@ local function protect(t)
   readonly[proxy] = true
   return proxy
 end
-for _, name in ipairs({ "redis", "string", "math", "table", "coroutine", "bit", "cjson" }) do
+for _, name in ipairs({ "redis", "string", "math", "table", "coroutine", "bit", "cjson",
+  "cmsgpack", "struct" }) do
   if G[name] then
     G[name] = protect(G[name])
   end

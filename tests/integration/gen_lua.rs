@@ -1,8 +1,9 @@
 //! Random EVAL / EVALSHA steps for the differential test (see [`super::gen`]): scripts from a
 //! set of templates, with keys and arguments drawn at random, so that conversions (integers,
 //! bulk strings, nulls, status and error tables, RESP3 types after `redis.setresp(3)`), error
-//! texts with the script's digest and line, read-only scripts and the script cache are
-//! compared with redis-server byte for byte.
+//! texts with the script's digest and line, read-only scripts, the script cache and the
+//! bundled libraries (`cjson`, `bit`, `cmsgpack`, `struct`) are compared with redis-server
+//! byte for byte.
 
 use super::gen::{Compare, Rng, KEYS};
 
@@ -51,6 +52,12 @@ const TEMPLATES: &[&str] = &[
     "return cjson.encode({KEYS[1], ARGV[1], {n = tonumber(ARGV[2])}})",
     "local t = cjson.decode(ARGV[1])\nreturn type(t) == 'table' and #t or t",
     "return cjson.encode(cjson.decode('[' .. ARGV[1] .. ']'))",
+    "return cmsgpack.pack(KEYS[1], tonumber(ARGV[1]) or ARGV[1], {ARGV[2], n = tonumber(ARGV[2])})",
+    "return {cmsgpack.unpack(cmsgpack.pack(ARGV[1], tonumber(ARGV[2]), {tonumber(ARGV[1])}))}",
+    "return {pcall(cmsgpack.unpack_one, ARGV[1], tonumber(ARGV[2]))}",
+    "return struct.pack('>i2c0d', tonumber(ARGV[1]) or 0, ARGV[2], tonumber(ARGV[2]) or -0.0)",
+    "return {struct.unpack('!4bc0', struct.pack('!4bc0', #ARGV[1], ARGV[1]))}",
+    "return {pcall(struct.unpack, ARGV[1], ARGV[2])}",
 ];
 
 const ARGS: &[&str] = &[
