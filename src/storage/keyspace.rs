@@ -226,8 +226,7 @@ impl Keyspace {
         let mut n = 0;
         for &key in keys.iter().take(mine.len()) {
             let slot = key_slot(key);
-            if Self::core_of_slot(self.nshards, self.ncores, slot) == self.core {
-                prefetch_line(self.table_ref(slot) as *const SlotTable as *const u8);
+            if self.prefetch_slot_table(slot) {
                 mine[n] = (slot, key);
                 n += 1;
             }
@@ -244,12 +243,19 @@ impl Keyspace {
     /// Starts loading the slot table of `key` (when this core owns it) into the cache: the
     /// first of a lookup's dependent loads. Has no effect on the data.
     pub fn prefetch_table(&self, key: &[u8]) {
-        let slot = key_slot(key);
-        if Self::core_of_slot(self.nshards, self.ncores, slot) == self.core {
-            let start = self.table_ref(slot) as *const SlotTable as *const u8;
-            prefetch_line(start);
-            prefetch_line(start.wrapping_add(std::mem::size_of::<SlotTable>() - 1));
+        self.prefetch_slot_table(key_slot(key));
+    }
+
+    /// Starts loading the table of `slot` (both cache lines it may span) when this core owns
+    /// it; returns whether it does.
+    fn prefetch_slot_table(&self, slot: SlotId) -> bool {
+        if Self::core_of_slot(self.nshards, self.ncores, slot) != self.core {
+            return false;
         }
+        let start = self.table_ref(slot) as *const SlotTable as *const u8;
+        prefetch_line(start);
+        prefetch_line(start.wrapping_add(std::mem::size_of::<SlotTable>() - 1));
+        true
     }
 
     /// Whether `key` exists (and has not expired).
