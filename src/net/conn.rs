@@ -155,7 +155,7 @@ pub(super) async fn write_all(
 ///
 /// Both socket calls here go straight to the kernel through `syscall`: glibc's `send` and
 /// `recv` wrappers are thread-cancellation points and switch the cancellation state around
-/// every call, about 2% of the server's CPU at pipeline 1 (`tuning/FINDINGS.md` section 7).
+/// every call, about 2% of the server's CPU at pipeline 1 (`tuning/FINDINGS.md` section 8).
 fn try_send(fd: std::os::fd::RawFd, buf: &[u8]) -> std::io::Result<Option<usize>> {
     nonblocking(|| {
         let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;

@@ -60,11 +60,10 @@ pub fn key_slot(key: &[u8]) -> SlotId {
     if key.len() > MEMO_MAX {
         return SlotId(compute_slot(key));
     }
+    if let Some(slot) = remembered_slot(key) {
+        return slot;
+    }
     LAST_HASHED.with(|last| {
-        let memo = last.get();
-        if memo.len as usize == key.len() && memo.bytes[..key.len()] == *key {
-            return SlotId(memo.slot);
-        }
         let slot = compute_slot(key);
         let mut bytes = [0; MEMO_MAX];
         bytes[..key.len()].copy_from_slice(key);
@@ -79,11 +78,19 @@ pub fn key_slot(key: &[u8]) -> SlotId {
 
 /// Whether `key` is the last key this thread hashed (so its slot's data was just used).
 pub fn is_last_hashed(key: &[u8]) -> bool {
-    key.len() <= MEMO_MAX
-        && LAST_HASHED.with(|last| {
-            let memo = last.get();
-            memo.len as usize == key.len() && memo.bytes[..key.len()] == *key
-        })
+    remembered_slot(key).is_some()
+}
+
+/// The slot of `key` when it is the last key this thread hashed.
+fn remembered_slot(key: &[u8]) -> Option<SlotId> {
+    if key.len() > MEMO_MAX {
+        return None;
+    }
+    LAST_HASHED.with(|last| {
+        let memo = last.get();
+        (memo.len as usize == key.len() && memo.bytes[..key.len()] == *key)
+            .then_some(SlotId(memo.slot))
+    })
 }
 
 fn compute_slot(key: &[u8]) -> u16 {
