@@ -3,7 +3,7 @@
 //! type and size class both ways, integer and float boundaries, -0, NaN and infinities,
 //! empty and nested tables, the nesting limit and cycles, unpack_one/unpack_limit offsets,
 //! every struct format option with alignment and endianness, the stack limits of both C
-//! libraries, and their error texts. Seeded random values, byte strings and formats then
+//! libraries (and of the base library's `unpack` under `pcall`), and their error texts. Seeded random values, byte strings and formats then
 //! compare packing, round trips and decoding of arbitrary (truncated, malformed) input.
 
 use super::gen::Rng;
@@ -302,6 +302,22 @@ fn struct_matches_redis_resp2() {
 #[test]
 fn struct_matches_redis_resp3() {
     check_bodies("3", STRUCT);
+}
+
+/// The base library at Lua's C stack limit (8000 slots): `pcall` pushes its status on top of
+/// results that already fill the stack, which a Lua built with API checks rejects.
+const BASE_LIMITS: &[&str] = &[
+    r"local t = {} for i=1,7990 do t[i]=i end local r = {pcall(unpack, t)} return {#r, r[1], r[7991]}",
+    r"local t = {} for i=1,7999 do t[i]=i end local r = {pcall(unpack, t)} return {#r, r[1], r[8000]}",
+    r"local t = {} for i=1,8000 do t[i]=i end return {pcall(unpack, t)}",
+    r"local t = {} for i=1,20000 do t[i]=i end return {pcall(unpack, t)}",
+    r"local t = {} for i=1,7999 do t[i]=i end return #{unpack(t)}",
+    r"local t = {} for i=1,7999 do t[i]=i end return select('#', pcall(unpack, t))",
+];
+
+#[test]
+fn base_library_stack_limits_match_redis() {
+    check_bodies("2", BASE_LIMITS);
 }
 
 const INTEGERS: &[&str] = &[
