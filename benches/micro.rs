@@ -108,6 +108,15 @@ fn bench_zset() {
     report("zset update 100k", picks.len() as u64, start);
     let start = Instant::now();
     for &(i, _) in &picks {
+        black_box(z.score(members[i].as_bytes()));
+    }
+    report(
+        "zset score 100k (member index only)",
+        picks.len() as u64,
+        start,
+    );
+    let start = Instant::now();
+    for &(i, _) in &picks {
         black_box(z.rank(members[i].as_bytes(), false));
     }
     report("zset rank 100k", picks.len() as u64, start);
