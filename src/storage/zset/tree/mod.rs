@@ -5,13 +5,13 @@
 //! index of [`super::ZSet`] can refer to it with 4 bytes. The tree orders handles: leaves
 //! hold up to 64 `(score, handle)` pairs in order, inner nodes the smallest key and the
 //! element count of each child (see [`node`]). A search compares packed scores within a
-//! node and reads members only on score ties, so an operation costs a handful of cache
-//! misses (one per level, about three at a million elements) instead of one per level of a
-//! binary tree. Rank, select and counting below a bound take O(log n); iteration from a
-//! rank walks the leaf chain, so a range of m elements costs O(log n + m). Every operation
-//! is a loop over at most [`MAX_HEIGHT`] levels: no recursion, and the tree is balanced by
-//! construction whatever the insertion order. Pure and synchronous; owned by the data core
-//! that owns the key.
+//! node and reads members only on score ties, so an operation costs a few cache misses (one
+//! node per level: a leaf under three inner levels at a million elements, the upper ones
+//! usually cached) instead of one per level of a ~40-deep binary tree. Rank, select and
+//! counting below a bound take O(log n); iteration from a rank walks the leaf chain, so a
+//! range of m elements costs O(log n + m). Every operation is a loop over at most
+//! [`MAX_HEIGHT`] levels: no recursion, and the tree is balanced by construction whatever
+//! the insertion order. Pure and synchronous; owned by the data core that owns the key.
 
 mod balance;
 mod node;
@@ -32,6 +32,7 @@ const MAX_HEIGHT: usize = 16;
 /// The inner nodes from the root down to a leaf, each with the index of the child taken.
 type Path = [(u32, u32)];
 
+/// An element in the slab; its score is also copied into the leaf that orders it.
 #[derive(Clone)]
 struct Elem {
     score: f64,
