@@ -20,7 +20,7 @@ mod tests;
 
 use std::cmp::Ordering;
 
-use node::{position, Arena, Inner, Leaf, Node};
+use node::{position, Arena, Inner, Leaf, Node, Seek};
 
 /// No element (and no node).
 pub const NIL: u32 = u32::MAX;
@@ -170,7 +170,14 @@ impl Tree {
         }
         let path = &steps[..self.height];
         let leaf = &mut self.leaves[node];
-        let at = position(leaf.scores(), leaf.handles(), score, h, &self.elems, false);
+        let at = position(
+            leaf.scores(),
+            leaf.handles(),
+            score,
+            h,
+            &self.elems,
+            Seek::Absent,
+        );
         if at == 0 {
             // Any other element is above the key that led to its leaf, so only a new
             // smallest element of the whole set lands first in its leaf, through the first
@@ -201,7 +208,14 @@ impl Tree {
         }
         let path = &steps[..self.height];
         let leaf = &mut self.leaves[node];
-        let at = position(leaf.scores(), leaf.handles(), score, n, &self.elems, false);
+        let at = position(
+            leaf.scores(),
+            leaf.handles(),
+            score,
+            n,
+            &self.elems,
+            Seek::Held,
+        );
         debug_assert_eq!(leaf.handles[at], n, "removed element is in the tree");
         leaf.remove(at);
         let left = leaf.len();
@@ -246,7 +260,14 @@ impl Tree {
             node = inner.children[i];
         }
         let leaf = &self.leaves[node];
-        rank + position(leaf.scores(), leaf.handles(), score, n, &self.elems, false)
+        rank + position(
+            leaf.scores(),
+            leaf.handles(),
+            score,
+            n,
+            &self.elems,
+            Seek::Held,
+        )
     }
 
     /// The leaf and position holding ascending rank `rank` (below `len`).

@@ -220,13 +220,25 @@ impl Inner {
     /// The child whose range holds the element `(score, h)`: the last one whose smallest key
     /// is not above it, or the first child when every key is.
     pub fn child_for(&self, score: f64, h: u32, elems: &[Elem]) -> usize {
-        position(self.scores(), self.handles(), score, h, elems, true).saturating_sub(1)
+        position(self.scores(), self.handles(), score, h, elems, Seek::UpTo).saturating_sub(1)
     }
 }
 
+/// What a search knows about the element it places among a node's keys.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Seek {
+    /// It is not there (an insertion).
+    Absent,
+    /// It may be one of the keys, and counts itself (descending an inner node).
+    UpTo,
+    /// It is one of the keys (a leaf, for a removal or a rank): a key alone with its score
+    /// is the element itself, so the handle column is read only when scores tie.
+    Held,
+}
+
 /// How many of the sorted keys `scores`/`handles` order before element `(score, h)` (with
-/// `inclusive`, also the key that is `h` itself). Scores are compared first, over the packed
-/// column; members are read only for the keys whose score ties.
+/// [`Seek::UpTo`], also the key that is `h` itself). Scores are compared first, over the
+/// packed column; members are read only for the keys whose score ties.
 ///
 /// The score column is counted rather than binary-searched: the count has no branches to
 /// mispredict and compiles to vector compares, and its loads are independent, so the cache
@@ -237,16 +249,17 @@ pub fn position(
     score: f64,
     h: u32,
     elems: &[Elem],
-    inclusive: bool,
+    seek: Seek,
 ) -> usize {
     let (mut lo, mut ties) = (0, 0);
     for &s in scores {
         lo += (s < score) as usize;
         ties += (s == score) as usize;
     }
-    if ties == 0 {
+    if ties == 0 || (ties == 1 && seek == Seek::Held) {
         return lo;
     }
+    let inclusive = seek == Seek::UpTo;
     let member = &elems[h as usize].member;
     lo + handles[lo..lo + ties].partition_point(|&k| {
         if k == h {
