@@ -1,5 +1,5 @@
 //! Micro-benchmarks, printed as nanoseconds per operation: RESP parsing, slot hashing, the
-//! keyspace table, and a mesh hop between two glommio executors.
+//! keyspace table, sorted-set updates and ranks, and a mesh hop between two glommio executors.
 //!
 //! `cargo bench --bench micro` (harness = false). Figures are for comparing commits on the
 //! same machine, not absolute claims.
@@ -9,6 +9,8 @@ use std::time::Instant;
 
 use glommio::{LocalExecutorBuilder, Placement};
 use solikv::protocol::{Limits, Parsed, RequestParser};
+use solikv::storage::limits::Limits as StorageLimits;
+use solikv::storage::zset::ZSet;
 use solikv::storage::{Keyspace, Value};
 use solikv::topology::key_slot;
 
@@ -70,6 +72,56 @@ fn bench_table() {
     report("keyspace get (hit, 1M keys)", n, start);
 }
 
+/// A xorshift generator: the benchmark's inputs are the same on every run.
+fn xorshift(x: &mut u64) -> u64 {
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    *x
+}
+
+/// The shape of redis-benchmark's `ZADD myzset <random score> element:<random>`: inserting
+/// 100k members, then moving random existing members to random new scores (a removal and an
+/// insertion in the ordered structure), then ranking random members.
+fn bench_zset() {
+    let n = 100_000u64;
+    let limits = StorageLimits::default();
+    let members: Vec<String> = (0..n).map(|i| format!("element:{i:06}")).collect();
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut z = ZSet::with_hint(n as usize, 16, limits);
+    let start = Instant::now();
+    for m in &members {
+        let score = (xorshift(&mut x) % 1_000_000) as f64;
+        black_box(z.add(m.as_bytes(), score, limits));
+    }
+    report("zset insert (100k members)", n, start);
+    let picks: Vec<(usize, f64)> = (0..1_000_000)
+        .map(|_| {
+            let i = (xorshift(&mut x) % n) as usize;
+            (i, (xorshift(&mut x) % 1_000_000) as f64)
+        })
+        .collect();
+    let start = Instant::now();
+    for &(i, score) in &picks {
+        black_box(z.add(members[i].as_bytes(), score, limits));
+    }
+    report("zset update 100k", picks.len() as u64, start);
+    let start = Instant::now();
+    for &(i, _) in &picks {
+        black_box(z.score(members[i].as_bytes()));
+    }
+    report(
+        "zset score 100k (member index only)",
+        picks.len() as u64,
+        start,
+    );
+    let start = Instant::now();
+    for &(i, _) in &picks {
+        black_box(z.rank(members[i].as_bytes(), false));
+    }
+    report("zset rank 100k", picks.len() as u64, start);
+}
+
 fn bench_mesh_hop() {
     let rounds = 200_000u64;
     let (to_b, from_a) = flume::bounded::<u64>(1024);
@@ -101,5 +153,6 @@ fn main() {
     bench_parse();
     bench_slot();
     bench_table();
+    bench_zset();
     bench_mesh_hop();
 }

@@ -1,13 +1,13 @@
-//! Sorted set values: members ordered by `(score, member)`, with a member → node index.
+//! Sorted set values: members ordered by `(score, member)`, with a member → element index.
 //!
-//! The order lives in an order-statistic treap ([`tree::Tree`]); an open-addressing table of
-//! `u32` node indexes tagged with hash bits ([`index::Index`]) finds a member's node (and so its score) in O(1) and
-//! gives ZSCAN redis-server's cursor guarantee. The encoding redis-server
-//! would report (`listpack` for small sets, `skiplist` once a set grows past
-//! `zset-max-listpack-entries` members or holds a member longer than
-//! `zset-max-listpack-value` bytes) is tracked as a flag so OBJECT ENCODING and the reply
-//! shapes that depend on it (ZSCAN, ZRANDMEMBER) match. Pure and synchronous; owned by the
-//! data core that owns the key.
+//! The order lives in an order-statistic B+tree ([`tree::Tree`]) that names elements by
+//! stable `u32` handles; an open-addressing table of those handles tagged with hash bits
+//! ([`index::Index`]) finds a member's element (and so its score) in O(1) and gives ZSCAN
+//! redis-server's cursor guarantee. The encoding redis-server would report (`listpack` for
+//! small sets, `skiplist` once a set grows past `zset-max-listpack-entries` members or holds
+//! a member longer than `zset-max-listpack-value` bytes) is tracked as a flag so OBJECT
+//! ENCODING and the reply shapes that depend on it (ZSCAN, ZRANDMEMBER) match. Pure and
+//! synchronous; owned by the data core that owns the key.
 
 mod index;
 mod tree;
