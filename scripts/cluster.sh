@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Local SoliKV cluster, the counterpart of Redis's utils/create-cluster:
 #
-#   scripts/cluster.sh start N      start N cluster-mode nodes on ports BASE+1 .. BASE+N
+#   scripts/cluster.sh start N      start N cluster-mode nodes on ports BASE+1 .. BASE+N and
+#                                   wait (up to 10 s each) until they answer PING
 #   scripts/cluster.sh create N [R] join them with `redis-cli --cluster create`, R replicas
 #                                   per master (default 0)
 #   scripts/cluster.sh stop N       stop them (by the pid files this script wrote)
@@ -42,6 +43,18 @@ start)
             --dir "$node" --cores 1 --pin no >"$node/log" 2>&1 &
         echo $! >"$node/pid"
         echo "node $port: pid $(cat "$node/pid"), log $node/log"
+    done
+    for i in $(seq 1 "$count"); do
+        port=$((base + i))
+        tries=0
+        until [[ $(redis-cli -p "$port" PING 2>/dev/null) == PONG ]]; do
+            tries=$((tries + 1))
+            if ((tries > 200)); then
+                echo "node $port did not answer PING within 10 s; see $dir/$port/log" >&2
+                exit 1
+            fi
+            sleep 0.05
+        done
     done
     ;;
 create)

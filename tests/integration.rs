@@ -39,6 +39,7 @@
 //!   and the random streams compared with a redis-server cluster node).
 //! - `cluster_bus`: multi-node clusters joined by the bus (redis-cli --cluster create, cluster
 //!   clients, failure detection, gossip).
+//! - `cluster_script`: `scripts/cluster.sh start/create/stop` with six nodes and replicas.
 
 mod integration {
     pub mod atomicity;
@@ -48,6 +49,7 @@ mod integration {
     pub mod client_crate;
     pub mod cluster;
     pub mod cluster_bus;
+    pub mod cluster_script;
     pub mod connection;
     pub mod differential;
     pub mod gen;
