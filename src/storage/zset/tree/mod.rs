@@ -32,6 +32,13 @@ const MAX_HEIGHT: usize = 16;
 /// The inner nodes from the root down to a leaf, each with the index of the child taken.
 type Path = [(u32, u32)];
 
+/// Whether a descent counts an element into the subtrees it passes or out of them.
+#[derive(Clone, Copy)]
+enum Count {
+    Add,
+    Remove,
+}
+
 /// An element in the slab; its score is also copied into the leaf that orders it.
 #[derive(Clone)]
 struct Elem {
@@ -159,15 +166,7 @@ impl Tree {
             self.leaves[self.root].insert(0, score, h);
             return h;
         }
-        let mut steps = [(NIL, 0); MAX_HEIGHT];
-        let mut node = self.root;
-        for step in &mut steps[..self.height] {
-            let inner = &mut self.inners[node];
-            let i = inner.child_for(score, h, &self.elems);
-            inner.counts[i] += 1;
-            *step = (node, i as u32);
-            node = inner.children[i];
-        }
+        let (steps, node) = self.descend(score, h, Count::Add);
         let path = &steps[..self.height];
         let leaf = &mut self.leaves[node];
         let at = position(
@@ -197,15 +196,7 @@ impl Tree {
     /// Unlinks element `n` and returns its member; its slot goes to the free list.
     pub fn remove(&mut self, n: u32) -> Box<[u8]> {
         let score = self.elems[n as usize].score;
-        let mut steps = [(NIL, 0); MAX_HEIGHT];
-        let mut node = self.root;
-        for step in &mut steps[..self.height] {
-            let inner = &mut self.inners[node];
-            let i = inner.child_for(score, n, &self.elems);
-            inner.counts[i] -= 1;
-            *step = (node, i as u32);
-            node = inner.children[i];
-        }
+        let (steps, node) = self.descend(score, n, Count::Remove);
         let path = &steps[..self.height];
         let leaf = &mut self.leaves[node];
         let at = position(
@@ -235,6 +226,25 @@ impl Tree {
         }
         self.free.push(n);
         std::mem::take(&mut self.elems[n as usize].member)
+    }
+
+    /// Walks from the root to the leaf where key `(score, h)` belongs, counting the element
+    /// into (or out of) every subtree on the way; returns the inner nodes passed with the
+    /// child taken in each (the first `height` entries) and the leaf.
+    fn descend(&mut self, score: f64, h: u32, count: Count) -> ([(u32, u32); MAX_HEIGHT], u32) {
+        let mut steps = [(NIL, 0); MAX_HEIGHT];
+        let mut node = self.root;
+        for step in &mut steps[..self.height] {
+            let inner = &mut self.inners[node];
+            let i = inner.child_for(score, h, &self.elems);
+            match count {
+                Count::Add => inner.counts[i] += 1,
+                Count::Remove => inner.counts[i] -= 1,
+            }
+            *step = (node, i as u32);
+            node = inner.children[i];
+        }
+        (steps, node)
     }
 
     /// Records `key` as the smallest key of the subtree at the end of `path`, and of every
