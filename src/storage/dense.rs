@@ -2,9 +2,10 @@
 //! table of 32-bit positions into it.
 //!
 //! Synchronous; owned by the data core that owns the key holding it. Each element is one
-//! boxed byte string (a set member, or a hash field and value packed together, see
-//! [`super::hash`]), so an element costs its bytes plus 16 bytes in the vector and about
-//! 5 bytes per bucket in the index: less than redis-server's dict entry, bucket and sds
+//! byte string: a hash's field and value packed in one box (see [`super::hash`]), or a set
+//! member, kept in place when short (see [`super::set`]). A boxed element costs its bytes
+//! plus 16 bytes in the vector, an in-place one 24 bytes, and each about 5 bytes per bucket
+//! in the index: less than redis-server's dict entry, bucket and sds
 //! headers. Positions make a random element O(1) (SPOP, SRANDMEMBER, HRANDFIELD) and give
 //! SSCAN/HSCAN a cursor: removal moves the last element into the hole, so a cursor walking
 //! positions downwards from the end never misses an element that stays in the table.
@@ -14,6 +15,8 @@ use std::hash::BuildHasher;
 use hashbrown::hash_table::Entry as TableEntry;
 use hashbrown::{DefaultHashBuilder, HashTable};
 
+use super::key::InlineBytes;
+
 /// An element stored in a [`Dense`] table, identified by its key bytes.
 pub trait Element {
     fn key(&self) -> &[u8];
@@ -22,6 +25,12 @@ pub trait Element {
 impl Element for Box<[u8]> {
     fn key(&self) -> &[u8] {
         self
+    }
+}
+
+impl<const N: usize> Element for InlineBytes<N> {
+    fn key(&self) -> &[u8] {
+        self.as_bytes()
     }
 }
 

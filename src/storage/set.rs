@@ -3,9 +3,12 @@
 //! Synchronous; owned by the data core that owns the key. A set holding only integers (as
 //! Redis's `string2ll` reads them) is an `intset`: a sorted vector, which is also the order
 //! SMEMBERS shows. Adding a non-integer or growing past `set-max-intset-entries` members
-//! ([`Limits`]) makes it a `hashtable` for good, held in a [`Dense`] table of boxed members.
+//! ([`Limits`]) makes it a `hashtable` for good, held in a [`Dense`] table of members kept
+//! in place when they are short (up to 22 bytes, [`Key`]'s size): a lookup then compares the
+//! member without a second dependent cache miss, and a short member needs no allocation.
 
 use super::dense::Dense;
+use super::key::Key;
 use super::limits::Limits;
 use crate::protocol::number::parse_i64;
 use crate::protocol::reply::fmt_i64;
@@ -16,7 +19,7 @@ pub enum Set {
     /// `intset`: sorted integers.
     Ints(Vec<i64>),
     /// `hashtable`, boxed so that the common small set stays small.
-    Big(Box<Dense<Box<[u8]>>>),
+    Big(Box<Dense<Key>>),
 }
 
 /// One member as iteration yields it.
@@ -144,7 +147,7 @@ impl Set {
     pub fn at(&self, pos: usize) -> Member<'_> {
         match self {
             Set::Ints(v) => Member::Int(v[pos]),
-            Set::Big(t) => Member::Bytes(t.at(pos)),
+            Set::Big(t) => Member::Bytes(t.at(pos).as_bytes()),
         }
     }
 
@@ -152,7 +155,7 @@ impl Set {
     pub fn remove_at(&mut self, pos: usize) -> Vec<u8> {
         match self {
             Set::Ints(v) => Member::Int(v.remove(pos)).to_vec(),
-            Set::Big(t) => t.remove_at(pos).into_vec(),
+            Set::Big(t) => t.remove_at(pos).as_bytes().to_vec(),
         }
     }
 
@@ -160,7 +163,7 @@ impl Set {
     pub fn iter(&self) -> Box<dyn Iterator<Item = Member<'_>> + '_> {
         match self {
             Set::Ints(v) => Box::new(v.iter().map(|&n| Member::Int(n))),
-            Set::Big(t) => Box::new(t.iter().map(|b| Member::Bytes(b))),
+            Set::Big(t) => Box::new(t.iter().map(|b| Member::Bytes(b.as_bytes()))),
         }
     }
 
@@ -168,7 +171,10 @@ impl Set {
     pub fn heap_size(&self) -> usize {
         match self {
             Set::Ints(v) => v.capacity() * 8,
-            Set::Big(t) => t.table_bytes() + t.iter().map(|b| b.len()).sum::<usize>(),
+            Set::Big(t) => {
+                let heap = t.iter().filter(|b| !b.is_inline()).map(|b| b.len());
+                t.table_bytes() + heap.sum::<usize>()
+            }
         }
     }
 }
