@@ -35,6 +35,14 @@ impl<const N: usize> InlineBytes<N> {
         }
     }
 
+    /// The bytes as a vector; one kept on the heap is handed over without a copy.
+    pub fn into_vec(self) -> Vec<u8> {
+        match self {
+            InlineBytes::Inline { len, bytes } => bytes[..len as usize].to_vec(),
+            InlineBytes::Heap(b) => b.into_vec(),
+        }
+    }
+
     /// Whether the bytes live in place.
     pub fn is_inline(&self) -> bool {
         matches!(self, InlineBytes::Inline { .. })

@@ -155,7 +155,7 @@ impl Set {
     pub fn remove_at(&mut self, pos: usize) -> Vec<u8> {
         match self {
             Set::Ints(v) => Member::Int(v.remove(pos)).to_vec(),
-            Set::Big(t) => t.remove_at(pos).as_bytes().to_vec(),
+            Set::Big(t) => t.remove_at(pos).into_vec(),
         }
     }
 
