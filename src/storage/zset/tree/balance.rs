@@ -170,11 +170,7 @@ impl Tree {
             self.refill_inner(&path[..path.len() - 1], parent);
             return;
         }
-        if ll < rl {
-            Leaf::shift_left(ln, rn, (rl - ll) / 2);
-        } else {
-            Leaf::shift_right(ln, rn, (ll - rl) / 2);
-        }
+        Leaf::even_out(ln, rn);
         let (lc, rc, key) = (ln.len, rn.len, rn.min());
         let p = &mut self.inners[parent];
         (p.counts[li], p.counts[li + 1]) = (lc, rc);
@@ -214,11 +210,7 @@ impl Tree {
                 node = parent;
                 continue;
             }
-            if ll < rl {
-                Inner::shift_left(ln, rn, (rl - ll) / 2);
-            } else {
-                Inner::shift_right(ln, rn, (ll - rl) / 2);
-            }
+            Inner::even_out(ln, rn);
             let (lc, rc, key) = (ln.total(), rn.total(), rn.min());
             let p = &mut self.inners[parent];
             (p.counts[li], p.counts[li + 1]) = (lc, rc);

@@ -96,6 +96,20 @@ pub trait Node: Default {
     /// Moves the last `k` entries of `l` to the front of `r`.
     fn shift_right(l: &mut Self, r: &mut Self, k: usize);
 
+    /// Moves entries between neighbours `l` and `r` until their lengths differ by at most
+    /// one.
+    fn even_out(l: &mut Self, r: &mut Self)
+    where
+        Self: Sized,
+    {
+        let (ll, rl) = (l.len(), r.len());
+        if ll < rl {
+            Self::shift_left(l, r, (rl - ll) / 2);
+        } else {
+            Self::shift_right(l, r, (ll - rl) / 2);
+        }
+    }
+
     /// The smallest key.
     fn min(&self) -> (f64, u32) {
         (self.scores()[0], self.handles()[0])
