@@ -67,6 +67,7 @@ mod integration {
     pub mod multi;
     pub mod protocol;
     pub mod pubsub;
+    pub mod receive;
     pub mod redis_cli;
     pub mod resp;
     pub mod scripting;

@@ -176,7 +176,7 @@ async fn wait(
             return std::future::pending().await;
         };
         loop {
-            socket.readable().await;
+            socket.hangup().await;
             if sess.handle.killed.get() || peer_closed(sess.handle.fd) {
                 return Ended::Gone;
             }
@@ -195,10 +195,6 @@ async fn wait(
     };
     use futures_lite::future::or;
     let ended = or(outcome, or(timeout, or(gone, moved))).await;
-    if let Some(socket) = sess.socket.as_ref() {
-        // The watch may have consumed the report of commands sent after this one.
-        socket.rearm_readable();
-    }
     match ended {
         Ended::Served(_) | Ended::Retry | Ended::Unblocked(_) => ended,
         _ if claim.take() => ended,

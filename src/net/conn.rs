@@ -33,7 +33,7 @@ const READ_CHUNK: usize = 16 * 1024;
 /// Serves one client until it disconnects, quits or is killed.
 pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
     let Ok(registration) = poller.register(stream.as_raw_fd()) else {
-        log::warn!("cannot add a client socket to the epoll set");
+        log::warn!("cannot add a client socket to the core's socket ring");
         return;
     };
     let registration = Rc::new(registration);
@@ -54,7 +54,6 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
     let mut sess = Session::new(handle.clone(), authenticated);
     sess.socket = Some(registration.clone());
     let mut conn = Conn::new(ctx.ncores);
-    let mut drained = false;
     loop {
         if conn.filled == conn.rbuf.len() {
             let wanted = conn.parser.wanted_len().unwrap_or(0);
@@ -62,7 +61,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
             conn.rbuf.resize(grow, 0);
         }
         let buf = &mut conn.rbuf[conn.filled..];
-        let read = read_some(&stream, &registration, buf, drained);
+        let read = registration.recv(buf);
         let n = match subscriber::read_or_push(read, &sess).await {
             Some(Ok(0) | Err(_)) => break,
             Some(Ok(n)) => n,
@@ -77,7 +76,6 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
                 continue;
             }
         };
-        drained = n < buf.len();
         conn.filled += n;
         ctx.stats
             .net_input_bytes
@@ -112,28 +110,6 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
     }
     sess.pubsub.reset(&ctx);
     ctx.clients.borrow_mut().remove(id);
-}
-
-/// Reads what the socket holds into `buf`, waiting only when it holds nothing.
-///
-/// When the previous read left the socket `drained`, this waits for the core's epoll set to
-/// report new data before reading again, rather than spending a `recv` on an empty socket.
-/// Waiting costs no io_uring operation (see [`super::poller`] for why).
-async fn read_some(
-    stream: &TcpStream,
-    registration: &Registration,
-    buf: &mut [u8],
-    drained: bool,
-) -> std::io::Result<usize> {
-    if drained {
-        registration.readable().await;
-    }
-    loop {
-        if let Some(n) = try_recv(stream.as_raw_fd(), buf)? {
-            return Ok(n);
-        }
-        registration.readable().await;
-    }
 }
 
 /// Writes all of `buf`, waiting for room whenever the socket's send buffer is full.
@@ -177,8 +153,9 @@ fn try_send(fd: std::os::fd::RawFd, buf: &[u8]) -> std::io::Result<Option<usize>
     })
 }
 
-/// A non-blocking `recv`: `None` when the socket has nothing queued.
-fn try_recv(fd: std::os::fd::RawFd, buf: &mut [u8]) -> std::io::Result<Option<usize>> {
+/// A non-blocking `recv`: `None` when the socket has nothing queued. Used when the core's
+/// receive buffers were all taken (see [`super::poller`]).
+pub(super) fn try_recv(fd: std::os::fd::RawFd, buf: &mut [u8]) -> std::io::Result<Option<usize>> {
     nonblocking(|| {
         let no_addr = std::ptr::null_mut::<libc::sockaddr>();
         let no_len = std::ptr::null_mut::<libc::socklen_t>();

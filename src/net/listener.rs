@@ -71,13 +71,12 @@ pub fn check_bind(opts: &RunOptions) -> Result<(), String> {
 
 /// Binds this core's listeners and accepts connections until the process exits.
 ///
-/// Listening sockets sit in the core's epoll set like client sockets, and connections are
-/// accepted with non-blocking `accept4` calls: no io_uring operation is left waiting for
-/// glommio to submit (see [`super::poller`]).
+/// Listening sockets are watched by a multishot poll in the core's socket ring, and
+/// connections are accepted with non-blocking `accept4` calls (see [`super::poller`]).
 pub async fn serve(ctx: Rc<CoreCtx>) -> Result<(), String> {
     let opts = ctx.opts.borrow().clone();
     let bell = task::bell().ok_or_else(|| format!("core {}: no bell installed", ctx.core))?;
-    let poller = Poller::new(bell).map_err(|e| format!("core {}: epoll: {e}", ctx.core))?;
+    let poller = Poller::new(bell).map_err(|e| format!("core {}: io_uring: {e}", ctx.core))?;
     glommio::spawn_local(poller.clone().drive()).detach();
     let mut tasks = Vec::new();
     for entry in &opts.bind {
@@ -89,8 +88,8 @@ pub async fn serve(ctx: Rc<CoreCtx>) -> Result<(), String> {
                     .map_err(|e| format!("core {}: {entry}: {e}", ctx.core))?;
                 let listener = std::net::TcpListener::from(socket);
                 let registration = poller
-                    .register(listener.as_raw_fd())
-                    .map_err(|e| format!("core {}: epoll: {e}", ctx.core))?;
+                    .register_listener(listener.as_raw_fd())
+                    .map_err(|e| format!("core {}: io_uring: {e}", ctx.core))?;
                 tasks.push(task::spawn(accept_loop(
                     ctx.clone(),
                     poller.clone(),

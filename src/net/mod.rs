@@ -3,6 +3,7 @@
 //! Runs on every data core's executor.
 
 pub mod blocking;
+mod buffers;
 pub mod conn;
 pub mod listener;
 pub mod multi;

@@ -1,30 +1,42 @@
-//! Socket readiness for a data core's listeners and connections, from one edge-triggered epoll
-//! set per core.
+//! Client and listening sockets of a data core, through one io_uring per core.
 //!
-//! Runs on every data core; owns the core's epoll fd and a slot per registered socket. Why not
-//! glommio's own socket operations: each io_uring poll armed on a socket completes through
-//! task work, and on a busy core the kernel forces that task work in with an interrupt (glommio
-//! 0.9 sets up its rings without `COOP_TASKRUN`), then takes the socket lock from a second CPU;
-//! on a VM that was a quarter of the server's CPU at pipeline 1 (`tuning/FINDINGS.md`). Here
-//! sockets are read, written and accepted with non-blocking syscalls; a task that finds its
-//! socket drained (or full) waits on its slot, and one driver task per core asks epoll which
-//! sockets changed, once per scheduler cycle, the way redis-server's event loop does.
+//! Runs on every data core; owns the core's socket ring, a slot per registered socket and the
+//! core's receive buffers ([`super::buffers`]). Each connection keeps a multishot receive
+//! armed in the ring; the kernel fills a provided buffer whenever data arrives and the
+//! completion wakes the connection, which copies the bytes out ([`Registration::recv`]). A
+//! connection with [`QUEUED_CHUNKS`] chunks waiting has its receive cancelled until it has
+//! taken them, so the kernel's socket buffer (and TCP) holds back a client that sends faster
+//! than it is served; when no buffer is free, a connection waits for a one-shot poll and reads
+//! with `recv`. Replies go out with plain non-blocking `send` calls; a socket whose send
+//! buffer is full waits for a one-shot poll. Listening sockets and the core's [`Bell`] are
+//! watched by multishot polls.
+//!
+//! One driver task per core submits what the connections queued and takes the completions,
+//! once per scheduler cycle, the way redis-server's event loop calls `epoll_wait`. The ring is
+//! set up with `DEFER_TASKRUN`, so completions are only produced inside the driver's own
+//! `io_uring_enter` (no interrupts on a busy core, `tuning/FINDINGS.md` sections 4 and 8), and
+//! with `TASKRUN_FLAG`, so a cycle with nothing to submit and nothing completed makes no system
+//! call at all. Receiving therefore costs no system call of its own, where epoll needed a
+//! `recv` per read besides the wait (section 10).
 //!
 //! The driver also stands in for the executor's park: when a whole cycle passes in which no
-//! other task ran and no socket became ready, it blocks in `epoll_wait` itself. Wakes from
-//! other threads ring the core's [`Bell`], which sits in the same epoll set; glommio timers
-//! cannot interrupt the wait, so it is bounded ([`IDLE_WAIT_MS`]).
+//! other task ran and no socket reported, it blocks in `io_uring_enter` itself. Wakes from
+//! other threads ring the core's [`Bell`], whose eventfd is polled in the same ring; glommio
+//! timers cannot interrupt the wait, so it is bounded ([`IDLE_WAIT_MS`]).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::RawFd;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
+use io_uring::{cqueue, opcode, squeue, types, IoUring};
+
+use super::buffers::{self, Buffers};
 use crate::shard::task::{self, Bell};
 
 /// Longest single idle wait, in milliseconds, right after the core was busy: the lateness a
@@ -39,14 +51,18 @@ const REACTOR_PASS: Duration = Duration::from_micros(1);
 /// Longest time between two reactor passes on a busy core: the lateness a glommio timer may
 /// see there.
 const PASS_INTERVAL: Duration = Duration::from_millis(1);
-/// Events taken from epoll per call.
-const EVENTS: usize = 256;
-/// The epoll token of the core's [`Bell`].
-const BELL_TOKEN: u64 = u64::MAX;
+/// Submission queue entries of a core's ring; more queued in one cycle are submitted early.
+const RING_ENTRIES: u32 = 1024;
+/// Completion queue entries (the kernel keeps any overflow until the next harvest).
+const COMPLETION_ENTRIES: u32 = 8192;
+/// Completions taken from the ring per batch.
+const BATCH: usize = 256;
+/// Slots are numbered in the low 24 bits of a completion's token.
+const MAX_SLOTS: usize = 1 << 24;
 
 thread_local! {
     /// How many socket tasks the core's latest harvest woke.
-    static WOKEN: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    static WOKEN: Cell<u32> = const { Cell::new(0) };
 }
 
 /// Whether the latest harvest on this core woke several socket tasks: a task that yields now
@@ -55,111 +71,420 @@ pub fn several_woken() -> bool {
     WOKEN.with(|w| w.get() > 1)
 }
 
-/// One registered socket: whether it became readable or writable since its task last looked,
-/// and who to wake when it does (a task waits for one of the two at a time).
+/// What an operation in the ring is, in bits 24..32 of its token.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+enum Op {
+    /// A receive into a provided buffer.
+    Recv = 1,
+    /// A poll for input: multishot on listeners, one-shot on a connection when no buffer was
+    /// free (the connection then reads with `recv`).
+    PollIn = 2,
+    /// A one-shot poll for room to write.
+    PollOut = 3,
+    /// A one-shot poll for the peer closing or the socket failing.
+    PollHup = 4,
+    /// The multishot poll of the core's bell.
+    Bell = 5,
+    /// A cancellation; its completion carries nothing.
+    Cancel = 6,
+}
+
+impl Op {
+    fn from_bits(bits: u8) -> Option<Op> {
+        [
+            Op::Recv,
+            Op::PollIn,
+            Op::PollOut,
+            Op::PollHup,
+            Op::Bell,
+            Op::Cancel,
+        ]
+        .into_iter()
+        .find(|op| *op as u8 == bits)
+    }
+}
+
+/// The token of `op` on slot `slot` in its generation `gen`: completions for a slot that was
+/// reused meanwhile are recognized and dropped.
+fn token(slot: u32, gen: u32, op: Op) -> u64 {
+    (gen as u64) << 32 | (op as u64) << 24 | slot as u64
+}
+
+/// Received bytes the connection has not taken yet: `start..end` of provided buffer `id`.
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct Chunk {
+    id: u16,
+    start: u32,
+    end: u32,
+}
+
+/// How a connection's input ended, after its queued chunks.
+#[derive(Default, Clone, Copy, PartialEq, Debug)]
+enum End {
+    #[default]
+    Open,
+    /// The peer closed its side.
+    Closed,
+    /// Receiving failed with this errno.
+    Failed(i32),
+}
+
+/// Chunks a connection may have waiting before its receive is cancelled (re-armed once it
+/// has taken them): the kernel's socket buffer, not this core, holds what a client sends
+/// faster than it is served.
+const QUEUED_CHUNKS: usize = 4;
+
+/// One registered socket.
 #[derive(Default)]
 struct Slot {
+    gen: u32,
+    fd: RawFd,
+    queued: std::collections::VecDeque<Chunk>,
+    end: End,
+    /// A receive (or, without free buffers, a one-shot input poll) is in the ring.
+    recv_armed: bool,
+    /// Its cancellation was queued (too many chunks waiting).
+    recv_cancelled: bool,
+    /// The armed input report is a poll, not a receive.
+    recv_is_poll: bool,
+    /// Input was reported by a poll: listeners, or a connection that reads with `recv`.
     readable: bool,
     writable: bool,
+    pollout_armed: bool,
+    hangup: bool,
+    hup_armed: bool,
+    /// A listening socket, watched by a multishot poll.
+    listener: bool,
+    /// Who to wake on any report (a task waits for one thing at a time).
     waker: Option<Waker>,
 }
 
-/// The epoll set of one data core and the connections waiting on it.
+/// The socket ring of one data core and the sockets registered with it.
 pub struct Poller {
-    epfd: OwnedFd,
+    ring: RefCell<IoUring>,
+    buffers: Buffers,
     bell: Arc<Bell>,
     slots: RefCell<Vec<Slot>>,
     free: RefCell<Vec<u32>>,
 }
 
 impl Poller {
-    /// The poller of the core whose `bell` is given (see [`task::install_bell`]).
+    /// The poller of the core whose `bell` is given (see [`task::install_bell`]); create it on
+    /// the core's own thread, which is then the only one that may use it.
     pub fn new(bell: Arc<Bell>) -> io::Result<Rc<Poller>> {
-        // SAFETY: plain syscall; the result is checked before use.
-        let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: `fd` is a new descriptor that nothing else owns.
-        let epfd = unsafe { OwnedFd::from_raw_fd(fd) };
-        epoll_add(&epfd, bell.fd(), libc::EPOLLIN as u32, BELL_TOKEN)?;
-        Ok(Rc::new(Poller {
-            epfd,
+        let ring = IoUring::builder()
+            .setup_single_issuer()
+            .setup_defer_taskrun()
+            .setup_taskrun_flag()
+            .setup_cqsize(COMPLETION_ENTRIES)
+            .build(RING_ENTRIES)?;
+        let buffers = Buffers::new(&ring)?;
+        let poller = Rc::new(Poller {
+            ring: RefCell::new(ring),
+            buffers,
             bell,
             slots: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
-        }))
+        });
+        poller.arm_bell();
+        Ok(poller)
     }
 
-    /// Adds a socket to the set; readiness is reported until the registration is dropped.
+    /// Adds a client socket: a receive is armed at once and stays armed while the connection
+    /// takes what arrives.
     pub fn register(self: &Rc<Self>, fd: RawFd) -> io::Result<Registration> {
+        let registration = self.add_slot(fd)?;
+        self.arm_recv(registration.slot);
+        Ok(registration)
+    }
+
+    /// Adds a listening socket, watched for incoming connections ([`Registration::readable`]).
+    pub fn register_listener(self: &Rc<Self>, fd: RawFd) -> io::Result<Registration> {
+        let registration = self.add_slot(fd)?;
+        self.slots.borrow_mut()[registration.slot as usize].listener = true;
+        self.watch_listener(registration.slot);
+        Ok(registration)
+    }
+
+    fn watch_listener(&self, slot: u32) {
+        let (fd, gen) = {
+            let slots = self.slots.borrow();
+            let entry = &slots[slot as usize];
+            (entry.fd, entry.gen)
+        };
+        let poll = opcode::PollAdd::new(types::Fd(fd), libc::POLLIN as u32)
+            .multi(true)
+            .build()
+            .user_data(token(slot, gen, Op::PollIn));
+        self.push(poll);
+    }
+
+    fn add_slot(self: &Rc<Self>, fd: RawFd) -> io::Result<Registration> {
         let slot = match self.free.borrow_mut().pop() {
             Some(slot) => slot,
             None => {
                 let mut slots = self.slots.borrow_mut();
+                if slots.len() >= MAX_SLOTS {
+                    return Err(io::Error::other("too many sockets on one core"));
+                }
                 slots.push(Slot::default());
                 (slots.len() - 1) as u32
             }
         };
-        let events = libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLET;
-        if let Err(e) = epoll_add(&self.epfd, fd, events as u32, slot as u64) {
-            self.free.borrow_mut().push(slot);
-            return Err(e);
-        }
+        let mut slots = self.slots.borrow_mut();
+        let entry = &mut slots[slot as usize];
+        let gen = entry.gen;
+        *entry = Slot {
+            gen,
+            fd,
+            ..Slot::default()
+        };
         Ok(Registration {
             poller: self.clone(),
-            fd,
             slot,
         })
     }
 
-    /// Takes ready sockets from epoll, waiting at most `timeout_ms`, and wakes their
-    /// connections. Returns how many were reported.
-    fn harvest(&self, events: &mut [libc::epoll_event], timeout_ms: i32) -> usize {
-        // SAFETY: `events` is valid for writes of `events.len()` entries.
-        let n = unsafe {
-            libc::epoll_wait(
-                self.epfd.as_raw_fd(),
-                events.as_mut_ptr(),
-                events.len() as i32,
-                timeout_ms,
-            )
-        };
-        if n <= 0 {
-            return 0;
-        }
-        let mut slots = self.slots.borrow_mut();
-        let mut woken = 0;
-        for event in &events[..n as usize] {
-            if event.u64 == BELL_TOKEN {
-                self.bell.clear();
-                continue;
+    /// Queues `entry` for the driver's next submission (or submits now when the queue is full).
+    fn push(&self, entry: squeue::Entry) {
+        let mut ring = self.ring.borrow_mut();
+        loop {
+            // SAFETY: no entry refers to memory a connection owns: receives take provided
+            // buffers (owned by this poller, which outlives its ring's operations), and polls
+            // and cancellations carry no pointer.
+            if unsafe { ring.submission().push(&entry) }.is_ok() {
+                return;
             }
-            if let Some(slot) = slots.get_mut(event.u64 as usize) {
-                let hangup = (libc::EPOLLHUP | libc::EPOLLERR) as u32;
-                let read = (libc::EPOLLIN | libc::EPOLLRDHUP) as u32 | hangup;
-                slot.readable |= event.events & read != 0;
-                slot.writable |= event.events & (libc::EPOLLOUT as u32 | hangup) != 0;
-                if let Some(waker) = slot.waker.take() {
-                    waker.wake();
-                    woken += 1;
+            if let Err(e) = ring.submit() {
+                log::warn!("io_uring submit: {e}");
+                std::thread::yield_now();
+            }
+        }
+    }
+
+    fn arm_bell(&self) {
+        let poll = opcode::PollAdd::new(types::Fd(self.bell.fd()), libc::POLLIN as u32)
+            .multi(true)
+            .build()
+            .user_data(token(0, 0, Op::Bell));
+        self.push(poll);
+    }
+
+    /// Arms the next input report of a connection: a receive when the ring has a free buffer,
+    /// else a one-shot poll after which the connection reads with `recv`.
+    fn arm_recv(&self, slot: u32) {
+        let (fd, gen) = {
+            let mut slots = self.slots.borrow_mut();
+            let entry = &mut slots[slot as usize];
+            if entry.recv_armed || entry.end != End::Open || entry.queued.len() >= QUEUED_CHUNKS {
+                return;
+            }
+            entry.recv_armed = true;
+            entry.recv_cancelled = false;
+            entry.recv_is_poll = !self.buffers.any_available();
+            (entry.fd, entry.gen)
+        };
+        let entry = if self.buffers.any_available() {
+            opcode::RecvMulti::new(types::Fd(fd), buffers::GROUP)
+                .build()
+                .user_data(token(slot, gen, Op::Recv))
+        } else {
+            opcode::PollAdd::new(types::Fd(fd), libc::POLLIN as u32)
+                .build()
+                .user_data(token(slot, gen, Op::PollIn))
+        };
+        self.push(entry);
+    }
+
+    fn arm_poll(&self, slot: u32, op: Op) {
+        let (fd, gen) = {
+            let slots = self.slots.borrow();
+            let entry = &slots[slot as usize];
+            (entry.fd, entry.gen)
+        };
+        let mask = match op {
+            Op::PollOut => libc::POLLOUT,
+            _ => libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR,
+        };
+        let poll = opcode::PollAdd::new(types::Fd(fd), mask as u32)
+            .build()
+            .user_data(token(slot, gen, op));
+        self.push(poll);
+    }
+
+    /// Submits what is queued and takes completions, waiting at most `timeout_ms` for the
+    /// first; wakes the sockets' tasks. Returns how many completions there were.
+    ///
+    /// With nothing to submit, no completion pending and no timeout, it makes no system call.
+    fn harvest(&self, timeout_ms: i32) -> usize {
+        {
+            let mut ring = self.ring.borrow_mut();
+            let (queued, work) = {
+                let sq = ring.submission();
+                (sq.len(), sq.taskrun() || sq.cq_overflow())
+            };
+            let result = if timeout_ms > 0 {
+                let wait = types::Timespec::new().nsec(timeout_ms as u32 * 1_000_000);
+                let args = types::SubmitArgs::new().timespec(&wait);
+                ring.submitter().submit_with_args(1, &args).map(drop)
+            } else if queued > 0 || work {
+                const GETEVENTS: u32 = 1; // IORING_ENTER_GETEVENTS
+                let flags = GETEVENTS;
+                // SAFETY: a plain enter with no argument structure.
+                unsafe {
+                    ring.submitter()
+                        .enter::<libc::sigset_t>(queued as u32, 0, flags, None)
+                        .map(drop)
+                }
+            } else {
+                Ok(())
+            };
+            if let Err(e) = result {
+                let quiet = [libc::ETIME, libc::EINTR, libc::EBUSY, libc::EAGAIN];
+                if !quiet.contains(&e.raw_os_error().unwrap_or(0)) {
+                    log::warn!("io_uring enter: {e}");
                 }
             }
         }
+        let mut total = 0;
+        let mut woken = 0;
+        let mut batch = [(0u64, 0i32, 0u32); BATCH];
+        loop {
+            let n = {
+                let mut ring = self.ring.borrow_mut();
+                let mut n = 0;
+                for cqe in ring.completion().take(BATCH) {
+                    batch[n] = (cqe.user_data(), cqe.result(), cqe.flags());
+                    n += 1;
+                }
+                n
+            };
+            for &(user_data, result, flags) in &batch[..n] {
+                woken += self.complete(user_data, result, flags) as u32;
+            }
+            total += n;
+            if n < BATCH {
+                break;
+            }
+        }
         WOKEN.with(|w| w.set(woken));
-        n as usize
+        total
+    }
+
+    /// Applies one completion; returns whether it woke a task.
+    fn complete(&self, user_data: u64, result: i32, flags: u32) -> bool {
+        let slot = (user_data & 0xff_ffff) as u32;
+        let gen = (user_data >> 32) as u32;
+        let Some(op) = Op::from_bits((user_data >> 24) as u8) else {
+            return false;
+        };
+        let buffer = cqueue::buffer_select(flags);
+        if buffer.is_some() {
+            self.buffers.taken();
+        }
+        match op {
+            Op::Cancel => return false,
+            Op::Bell => {
+                self.bell.clear();
+                if !cqueue::more(flags) {
+                    self.arm_bell();
+                }
+                return false;
+            }
+            _ => {}
+        }
+        let mut slots = self.slots.borrow_mut();
+        let Some(entry) = slots.get_mut(slot as usize).filter(|e| e.gen == gen) else {
+            // The registration is gone: a late receive's buffer goes straight back.
+            drop(slots);
+            if let Some(id) = buffer {
+                self.buffers.give_back(id);
+            }
+            return false;
+        };
+        let mut relisten = false;
+        let mut cancel = None;
+        match op {
+            Op::Recv => {
+                if !cqueue::more(flags) {
+                    entry.recv_armed = false;
+                }
+                match (result, buffer) {
+                    (n, Some(id)) if n > 0 => {
+                        entry.queued.push_back(Chunk {
+                            id,
+                            start: 0,
+                            end: n as u32,
+                        });
+                        if entry.queued.len() >= QUEUED_CHUNKS
+                            && entry.recv_armed
+                            && !entry.recv_cancelled
+                        {
+                            entry.recv_cancelled = true;
+                            cancel = Some(token(slot, gen, Op::Recv));
+                        }
+                    }
+                    (0, _) => entry.end = End::Closed,
+                    // No buffer was free, the receive found nothing on a socket the kernel
+                    // would not wait on, or it was cancelled: the connection arms again.
+                    (n, _) if [libc::ENOBUFS, libc::EAGAIN, libc::ECANCELED].contains(&-n) => {}
+                    (n, _) => entry.end = End::Failed(-n),
+                }
+                if let (Some(id), false) = (buffer, result > 0) {
+                    self.buffers.give_back(id);
+                }
+            }
+            Op::PollIn => {
+                entry.readable = true;
+                if entry.listener {
+                    relisten = !cqueue::more(flags);
+                } else {
+                    entry.recv_armed = false;
+                }
+            }
+            Op::PollOut => {
+                entry.writable = true;
+                entry.pollout_armed = false;
+            }
+            Op::PollHup => {
+                entry.hangup = true;
+                entry.hup_armed = false;
+            }
+            Op::Bell | Op::Cancel => {}
+        }
+        let waker = entry.waker.take();
+        drop(slots);
+        if relisten {
+            self.watch_listener(slot);
+        }
+        if let Some(target) = cancel {
+            self.push(opcode::AsyncCancel::new(target).build().user_data(token(
+                slot,
+                gen,
+                Op::Cancel,
+            )));
+        }
+        match waker {
+            Some(waker) => {
+                waker.wake();
+                true
+            }
+            None => false,
+        }
     }
 
     /// The core's socket driver; never returns. Spawn it once per data core, uncounted (with
     /// `glommio::spawn_local`, not `shard::task::spawn`).
     ///
-    /// Each cycle has two steps. First the driver takes what epoll reports and yields within
+    /// Each cycle has two steps. First the driver submits and takes completions and yields within
     /// the task queue, so that every task queued so far runs before the second step. Then:
     /// - if the core is *quiet* (since the previous cycle no counted task ran, no other thread
     ///   woke a task here; tasks the first step woke have run and count), nothing is runnable:
     ///   it **blocks**
-    ///   in `epoll_wait`. Sockets never use io_uring here, so glommio holds no submission that
-    ///   would wait for the block to end; only its timers may, hence the bounded wait;
+    ///   in `io_uring_enter` on the socket ring. Sockets never use glommio's rings, so glommio
+    ///   holds no submission that would wait for the block to end; only its timers may, hence
+    ///   the bounded wait;
     /// - it ends the cycle with a **reactor pass** (a timer one microsecond away: glommio only
     ///   runs its reactor, which fires timers, reaps io_uring completions and takes in wakes
     ///   from other threads, once no task is runnable) when another thread woke a task here,
@@ -167,14 +492,13 @@ impl Poller {
     ///   glommio several `io_uring_enter` calls, so a busy core makes one only now and then;
     /// - otherwise it yields within the task queue and starts the next cycle.
     pub async fn drive(self: Rc<Self>) {
-        let mut events = vec![libc::epoll_event { events: 0, u64: 0 }; EVENTS];
         let mut quiet_polls = task::polls();
         let mut quiet_wakes = self.bell.foreign_wakes();
         let mut passed_wakes = quiet_wakes;
         let mut last_pass = Instant::now();
         let mut idle_cycles = 0u32;
         loop {
-            if self.harvest(&mut events, 0) > 0 {
+            if self.harvest(0) > 0 {
                 idle_cycles = 0;
             }
             futures_lite::future::yield_now().await;
@@ -187,7 +511,7 @@ impl Poller {
                 } else {
                     IDLE_WAIT_MS
                 };
-                let reported = self.harvest(&mut events, wait);
+                let reported = self.harvest(wait);
                 self.bell.woke_up();
                 timed_out = reported == 0;
                 // Only socket events and rings end a long idle stretch; timer tasks (active
@@ -211,91 +535,214 @@ impl Poller {
     }
 }
 
-/// Adds `fd` to the epoll set `epfd` for `events`, reported with `token`.
-fn epoll_add(epfd: &OwnedFd, fd: RawFd, events: u32, token: u64) -> io::Result<()> {
-    let mut event = libc::epoll_event { events, u64: token };
-    // SAFETY: `event` is a valid epoll_event for the duration of the call.
-    if unsafe { libc::epoll_ctl(epfd.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut event) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
-}
-
-/// A socket in its core's epoll set; removed from it on drop.
+/// A socket in its core's ring; its operations are cancelled on drop.
 pub struct Registration {
     poller: Rc<Poller>,
-    fd: RawFd,
     slot: u32,
 }
 
 impl Registration {
-    /// Resolves once the socket has reported new data (or a hang-up) since the last call that
-    /// resolved.
+    /// Resolves once a listening socket has reported incoming connections since the last call
+    /// that resolved.
     pub fn readable(&self) -> Ready<'_> {
         Ready {
             reg: self,
-            write: false,
+            what: Wait::Input,
         }
     }
 
-    /// Makes the next [`Registration::readable`] resolve at once: for a task that consumed a
-    /// readiness report without reading the socket (a blocked client's disconnect watch),
-    /// so that data which arrived meanwhile is not left waiting for another report.
-    pub fn rearm_readable(&self) {
-        self.poller.slots.borrow_mut()[self.slot as usize].readable = true;
-    }
-
-    /// Resolves once the socket has reported room to write (or a hang-up) since the last call
+    /// Resolves once the socket has reported room to write (or a failure) since the last call
     /// that resolved.
     pub fn writable(&self) -> Ready<'_> {
         Ready {
             reg: self,
-            write: true,
+            what: Wait::Room,
         }
+    }
+
+    /// Resolves once the peer has closed its side or the socket failed (or was shut down),
+    /// possibly spuriously: for a task that is not reading, such as a blocked client's watch.
+    pub fn hangup(&self) -> Ready<'_> {
+        Ready {
+            reg: self,
+            what: Wait::Hangup,
+        }
+    }
+
+    /// Reads what the socket received into `buf`, waiting until something arrived: the
+    /// number of bytes, 0 once the peer closed its side.
+    pub fn recv<'a>(&'a self, buf: &'a mut [u8]) -> Recv<'a> {
+        Recv { reg: self, buf }
     }
 }
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        // SAFETY: plain syscall on descriptors this core still owns; a failure only means
-        // the socket already left the set.
-        unsafe {
-            libc::epoll_ctl(
-                self.poller.epfd.as_raw_fd(),
-                libc::EPOLL_CTL_DEL,
-                self.fd,
-                std::ptr::null_mut(),
-            );
+        let poller = &self.poller;
+        let (gen, armed, held) = {
+            let mut slots = poller.slots.borrow_mut();
+            let entry = &mut slots[self.slot as usize];
+            let gen = entry.gen;
+            let armed = [
+                (
+                    entry.recv_armed && !entry.recv_is_poll && !entry.recv_cancelled,
+                    Op::Recv,
+                ),
+                (entry.recv_armed && entry.recv_is_poll, Op::PollIn),
+                (entry.listener, Op::PollIn),
+                (entry.pollout_armed, Op::PollOut),
+                (entry.hup_armed, Op::PollHup),
+            ];
+            let held = std::mem::take(&mut entry.queued);
+            // A new generation: completions still on their way for this one are dropped.
+            *entry = Slot {
+                gen: gen.wrapping_add(1),
+                ..Slot::default()
+            };
+            (gen, armed, held)
+        };
+        for chunk in held {
+            poller.buffers.give_back(chunk.id);
         }
-        self.poller.slots.borrow_mut()[self.slot as usize] = Slot::default();
-        self.poller.free.borrow_mut().push(self.slot);
+        // An operation in flight keeps the socket open in the kernel: without the cancel, the
+        // peer would not see the close.
+        for (is_armed, op) in armed {
+            if is_armed {
+                let cancel = opcode::AsyncCancel::new(token(self.slot, gen, op))
+                    .build()
+                    .user_data(token(self.slot, gen, Op::Cancel));
+                poller.push(cancel);
+            }
+        }
+        poller.free.borrow_mut().push(self.slot);
     }
 }
 
-/// The future of [`Registration::readable`] and [`Registration::writable`].
+/// What a [`Ready`] waits for.
+#[derive(Clone, Copy)]
+enum Wait {
+    Input,
+    Room,
+    Hangup,
+}
+
+/// The future of [`Registration::readable`], [`Registration::writable`] and
+/// [`Registration::hangup`].
 pub struct Ready<'a> {
     reg: &'a Registration,
-    write: bool,
+    what: Wait,
 }
 
 impl Future for Ready<'_> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let mut slots = self.reg.poller.slots.borrow_mut();
-        let slot = &mut slots[self.reg.slot as usize];
-        let flag = if self.write {
-            &mut slot.writable
-        } else {
-            &mut slot.readable
+        let poller = &self.reg.poller;
+        let slot = self.reg.slot;
+        let arm = {
+            let mut slots = poller.slots.borrow_mut();
+            let entry = &mut slots[slot as usize];
+            let (flag, armed) = match self.what {
+                Wait::Input => (&mut entry.readable, None),
+                Wait::Room => (&mut entry.writable, Some(&mut entry.pollout_armed)),
+                Wait::Hangup => (&mut entry.hangup, Some(&mut entry.hup_armed)),
+            };
+            if *flag {
+                *flag = false;
+                entry.waker = None;
+                return Poll::Ready(());
+            }
+            let arm = match armed {
+                Some(armed) if !*armed => {
+                    *armed = true;
+                    true
+                }
+                _ => false,
+            };
+            entry.waker = Some(cx.waker().clone());
+            arm
         };
-        if *flag {
-            *flag = false;
-            slot.waker = None;
-            Poll::Ready(())
-        } else {
-            slot.waker = Some(cx.waker().clone());
-            Poll::Pending
+        if arm {
+            let op = match self.what {
+                Wait::Room => Op::PollOut,
+                _ => Op::PollHup,
+            };
+            poller.arm_poll(slot, op);
+        }
+        Poll::Pending
+    }
+}
+
+/// The future of [`Registration::recv`].
+pub struct Recv<'a> {
+    reg: &'a Registration,
+    buf: &'a mut [u8],
+}
+
+impl Future for Recv<'_> {
+    type Output = io::Result<usize>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poller = &this.reg.poller;
+        let slot = this.reg.slot;
+        loop {
+            let mut slots = poller.slots.borrow_mut();
+            let entry = &mut slots[slot as usize];
+            if !entry.queued.is_empty() {
+                let mut n = 0;
+                let mut returned = 0;
+                while let Some(chunk) = entry.queued.front_mut() {
+                    let bytes = poller.buffers.bytes(chunk.id, chunk.start, chunk.end);
+                    let take = bytes.len().min(this.buf.len() - n);
+                    this.buf[n..n + take].copy_from_slice(&bytes[..take]);
+                    n += take;
+                    chunk.start += take as u32;
+                    if chunk.start < chunk.end {
+                        break;
+                    }
+                    let id = chunk.id;
+                    entry.queued.pop_front();
+                    poller.buffers.give_back(id);
+                    returned += 1;
+                }
+                entry.waker = None;
+                drop(slots);
+                if returned > 0 {
+                    poller.arm_recv(slot);
+                }
+                return Poll::Ready(Ok(n));
+            }
+            match entry.end {
+                End::Closed => return Poll::Ready(Ok(0)),
+                End::Failed(errno) => return Poll::Ready(Err(io::Error::from_raw_os_error(errno))),
+                End::Open => {}
+            }
+            if entry.readable {
+                // A poll reported input while no buffer was free: read it directly.
+                entry.readable = false;
+                let fd = entry.fd;
+                drop(slots);
+                match super::conn::try_recv(fd, this.buf) {
+                    Ok(Some(n)) => {
+                        if n == 0 {
+                            poller.slots.borrow_mut()[slot as usize].end = End::Closed;
+                        } else {
+                            poller.arm_recv(slot);
+                        }
+                        return Poll::Ready(Ok(n));
+                    }
+                    Ok(None) => continue,
+                    Err(e) => return Poll::Ready(Err(e)),
+                }
+            }
+            let armed = entry.recv_armed;
+            entry.waker = Some(cx.waker().clone());
+            drop(slots);
+            if !armed {
+                poller.arm_recv(slot);
+            }
+            return Poll::Pending;
         }
     }
 }

@@ -80,7 +80,7 @@ pub fn run(config: Config) -> Result<(), String> {
             // Covers the microsecond the socket driver's reactor-pass timer takes to expire,
             // so glommio spins instead of sleeping in io_uring for it (`net::poller`), even
             // when the thread is preempted meanwhile. An idle core never spins this long: its
-            // driver blocks in epoll_wait instead.
+            // driver blocks in io_uring_enter on its socket ring instead.
             .spin_before_park(Duration::from_millis(1))
             .spawn(move || async move {
                 task::install_bell().map_err(|e| format!("core {core}: eventfd: {e}"))?;

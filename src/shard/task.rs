@@ -1,14 +1,14 @@
 //! Spawning tasks on a data core, so that the core's socket driver knows when it may sleep.
 //!
-//! Runs on every data core. The core's driver (`net::poller`) blocks in `epoll_wait` instead of
+//! Runs on every data core. The core's driver (`net::poller`) blocks in its socket ring instead of
 //! letting glommio park, so it must know two things glommio does not tell it:
 //! - whether any other task ran since it last looked: every task is spawned through [`spawn`],
 //!   which counts its polls ([`polls`]);
 //! - whether another thread woke one of this core's tasks: glommio only signals a foreign wake
-//!   to an executor that it believes is parked, and a core blocked in our `epoll_wait` is not.
+//!   to an executor that it believes is parked, and a core blocked in our own ring is not.
 //!   [`spawn`] hands each task a waker that, when called from another thread, counts the wake
 //!   on the core's [`Bell`] and rings the bell's eventfd if the core is asleep. The eventfd sits
-//!   in the core's epoll set.
+//!   is polled in the core's socket ring.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -24,9 +24,9 @@ thread_local! {
     static BELL: RefCell<Option<Arc<Bell>>> = const { RefCell::new(None) };
 }
 
-/// How one data core is woken from its idle `epoll_wait` by other threads.
+/// How one data core is woken from its idle wait by other threads.
 pub struct Bell {
-    /// Set while the core's driver is (about to be) blocked in `epoll_wait`.
+    /// Set while the core's driver is (about to be) blocked in its socket ring.
     sleeping: AtomicBool,
     /// Wakes of this core's tasks made by other threads, ever.
     foreign_wakes: AtomicU64,

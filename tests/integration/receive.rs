@@ -1,0 +1,107 @@
+//! Client input through a data core's receive ring (`net::poller`, `net::buffers`): more
+//! connections holding unread input than the core has receive buffers, and pipelines far
+//! larger than the chunks a connection may have waiting. Each scenario also runs against the
+//! redis-server oracle, with the same expected replies.
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use super::harness::Server;
+use super::resp::{encode, Conn};
+
+/// More than the 256 receive buffers of a data core.
+const BLOCKED_CLIENTS: usize = 300;
+
+/// Waits until `INFO clients` on `conn` reports `n` blocked clients.
+fn wait_blocked(conn: &mut Conn, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let want = format!("blocked_clients:{n}\r\n");
+    loop {
+        let info = conn.call(&[b"INFO", b"clients"]);
+        if String::from_utf8_lossy(&info).contains(&want) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "never saw {want:?} in {info:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Clients blocked in BLPOP each send one more command, which waits unread (in a receive
+/// buffer on SoliKV) until they are served. With more such clients than buffers, a new
+/// client is still served, and every blocked client then gets its element and its PONG.
+fn blocked_clients_holding_input(server: &Server) {
+    let mut blocked: Vec<Conn> = (0..BLOCKED_CLIENTS)
+        .map(|i| {
+            let mut conn = server.conn();
+            conn.send(&encode(&[b"BLPOP", format!("queue:{i}").as_bytes(), b"0"]));
+            conn
+        })
+        .collect();
+    let mut admin = server.conn();
+    wait_blocked(&mut admin, BLOCKED_CLIENTS);
+    for conn in &mut blocked {
+        conn.send(&encode(&[b"PING"]));
+    }
+    // Give the PINGs time to arrive and be taken into the server's buffers.
+    std::thread::sleep(Duration::from_millis(300));
+    let mut fresh = server.conn();
+    assert_eq!(fresh.call(&[b"SET", b"fresh", b"1"]), b"+OK\r\n");
+    assert_eq!(fresh.call(&[b"GET", b"fresh"]), b"$1\r\n1\r\n");
+    for i in 0..BLOCKED_CLIENTS {
+        let key = format!("queue:{i}");
+        assert_eq!(fresh.call(&[b"RPUSH", key.as_bytes(), b"v"]), b":1\r\n");
+    }
+    for (i, conn) in blocked.iter_mut().enumerate() {
+        let key = format!("queue:{i}");
+        let want = format!("*2\r\n${}\r\n{key}\r\n$1\r\nv\r\n", key.len());
+        assert_eq!(
+            String::from_utf8_lossy(&conn.read_reply()),
+            want,
+            "client {i}"
+        );
+        assert_eq!(conn.read_reply(), b"+PONG\r\n", "client {i}");
+    }
+}
+
+#[test]
+fn more_clients_holding_unread_input_than_receive_buffers() {
+    let server = Server::start(&["--cores", "1"]);
+    blocked_clients_holding_input(&server);
+    blocked_clients_holding_input(&Server::oracle());
+}
+
+/// One write of `COMMANDS` INCRs (about 1.6 MB, a hundred receive buffers) while the replies
+/// are read on another thread: all are applied once, in order.
+fn long_pipeline(server: &Server) {
+    const COMMANDS: usize = 60_000;
+    let mut conn = server.conn();
+    let mut reader = conn.writer();
+    let replies = std::thread::spawn(move || {
+        let mut got = Vec::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        let want_len: usize = (1..=COMMANDS).map(|n| format!(":{n}\r\n").len()).sum();
+        reader
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("read timeout");
+        while got.len() < want_len {
+            let n = reader.read(&mut buf).expect("read replies");
+            assert!(n > 0, "connection closed after {} bytes", got.len());
+            got.extend_from_slice(&buf[..n]);
+        }
+        got
+    });
+    let one = encode(&[b"INCR", b"pipelined:counter"]);
+    conn.send(&one.repeat(COMMANDS));
+    let got = replies.join().expect("reader thread");
+    let want: String = (1..=COMMANDS).map(|n| format!(":{n}\r\n")).collect();
+    assert!(
+        got == want.as_bytes(),
+        "replies differ from :1 .. :{COMMANDS}"
+    );
+}
+
+#[test]
+fn pipeline_longer_than_the_chunks_a_connection_may_queue() {
+    long_pipeline(&Server::start(&["--cores", "1"]));
+    long_pipeline(&Server::oracle());
+}
