@@ -263,6 +263,17 @@ impl Poller {
         }
     }
 
+    /// Hands queued entries to the kernel now, without waiting or taking completions.
+    fn submit_queued(&self) {
+        let mut ring = self.ring.borrow_mut();
+        if ring.submission().is_empty() {
+            return;
+        }
+        if let Err(e) = ring.submit() {
+            log::warn!("io_uring submit: {e}");
+        }
+    }
+
     fn arm_bell(&self) {
         let poll = opcode::PollAdd::new(types::Fd(self.bell.fd()), libc::POLLIN as u32)
             .multi(true)
@@ -614,6 +625,11 @@ impl Drop for Registration {
                 poller.push(cancel);
             }
         }
+        // Queued entries name the socket by its descriptor number, which the owner closes
+        // next and a new connection may get at once: they must reach the kernel (which then
+        // holds the socket itself) before that, or a receive meant for this socket would
+        // take a new connection's input.
+        poller.submit_queued();
         poller.free.borrow_mut().push(self.slot);
     }
 }

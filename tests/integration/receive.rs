@@ -105,3 +105,43 @@ fn pipeline_longer_than_the_chunks_a_connection_may_queue() {
     long_pipeline(&Server::start(&["--cores", "1"]));
     long_pipeline(&Server::oracle());
 }
+
+/// Clients that send PING and QUIT and wait for the close, while other clients connect and
+/// send at once: a closed connection's descriptor number goes to a new one immediately, and
+/// no receive of the old connection may take the new one's input.
+fn close_and_open_concurrently(server: &Server) {
+    const ROUNDS: usize = 1_000;
+    let port = server.port;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let closer = std::thread::spawn(move || {
+        for i in 0..ROUNDS {
+            if Instant::now() > deadline {
+                return i;
+            }
+            let mut conn = Conn::connect(port);
+            conn.send(b"PING\r\nQUIT\r\n");
+            let (got, ending) = conn.read_to_end(Duration::from_secs(10));
+            assert_eq!(got, b"+PONG\r\n+OK\r\n", "closing client {i}");
+            assert!(matches!(ending, super::resp::Ending::Closed), "client {i}");
+        }
+        ROUNDS
+    });
+    for i in 0..ROUNDS {
+        if Instant::now() > deadline {
+            break;
+        }
+        let mut conn = Conn::connect(port);
+        let word = format!("w{i}");
+        let want = format!("${}\r\n{word}\r\n", word.len());
+        let got = conn.call(&[b"ECHO", word.as_bytes()]);
+        assert_eq!(String::from_utf8_lossy(&got), want, "opening client {i}");
+    }
+    let closed = closer.join().expect("closing clients");
+    assert!(closed > 0, "no closing client ran");
+}
+
+#[test]
+fn closing_connections_never_take_new_connections_input() {
+    close_and_open_concurrently(&Server::start(&["--cores", "1"]));
+    close_and_open_concurrently(&Server::oracle());
+}
