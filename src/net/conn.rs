@@ -13,7 +13,7 @@ use std::rc::Rc;
 use std::net::TcpStream;
 
 use super::multi;
-use super::poller::{Poller, Registration};
+use super::poller::Poller;
 use super::session::{self, Flow, Session};
 use super::subscriber;
 use crate::clock;
@@ -67,7 +67,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
             Some(Ok(n)) => n,
             None => {
                 if handle.killed.get()
-                    || subscriber::write_pushes(&ctx, &stream, &registration, &sess)
+                    || subscriber::write_pushes(&ctx, &registration, &sess)
                         .await
                         .is_err()
                 {
@@ -89,68 +89,23 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
         let flow = conn.process(&ctx, &mut sess).await;
         sess.pubsub.drain_into(&mut conn.out);
         if !conn.out.is_empty() {
-            if write_all(&stream, &registration, &conn.out.buf)
-                .await
-                .is_err()
-            {
+            let len = conn.out.len();
+            if registration.send(&mut conn.out.buf).await.is_err() {
                 break;
             }
             ctx.stats
                 .net_output_bytes
-                .set(ctx.stats.net_output_bytes.get() + conn.out.len() as u64);
-            conn.out.buf.clear();
-            if conn.out.buf.capacity() > 1 << 20 {
-                conn.out.buf.shrink_to(READ_CHUNK);
-            }
+                .set(ctx.stats.net_output_bytes.get() + len as u64);
         }
         if flow == Flow::Close || handle.killed.get() {
             break;
         }
         conn.compact();
     }
+    // Replies (QUIT's +OK, an error before a protocol close) reach the socket before it closes.
+    let _ = registration.flush().await;
     sess.pubsub.reset(&ctx);
     ctx.clients.borrow_mut().remove(id);
-}
-
-/// Writes all of `buf`, waiting for room whenever the socket's send buffer is full.
-pub(super) async fn write_all(
-    stream: &TcpStream,
-    registration: &Registration,
-    mut buf: &[u8],
-) -> std::io::Result<()> {
-    while !buf.is_empty() {
-        match try_send(stream.as_raw_fd(), buf)? {
-            Some(n) => buf = &buf[n..],
-            None => registration.writable().await,
-        }
-    }
-    Ok(())
-}
-
-/// A non-blocking `send`: `None` when the socket's send buffer is full.
-///
-/// Both socket calls here go straight to the kernel through `syscall`: glibc's `send` and
-/// `recv` wrappers are thread-cancellation points and switch the cancellation state around
-/// every call, about 2% of the server's CPU at pipeline 1 (`tuning/FINDINGS.md` section 8).
-fn try_send(fd: std::os::fd::RawFd, buf: &[u8]) -> std::io::Result<Option<usize>> {
-    nonblocking(|| {
-        let flags = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
-        let no_addr = std::ptr::null::<libc::sockaddr>();
-        // SAFETY: `buf` is valid for reads of `buf.len()` bytes for the whole call; sendto
-        // with no address is send.
-        let sent = unsafe {
-            libc::syscall(
-                libc::SYS_sendto,
-                fd,
-                buf.as_ptr(),
-                buf.len(),
-                flags,
-                no_addr,
-                0,
-            )
-        };
-        sent as isize
-    })
 }
 
 /// A non-blocking `recv`: `None` when the socket has nothing queued. Used when the core's

@@ -11,9 +11,7 @@ use std::future::Future;
 use std::rc::Rc;
 
 use hashbrown::HashSet;
-use std::net::TcpStream;
 
-use super::conn;
 use super::poller::Registration;
 use super::session::{Flow, Session};
 use crate::cluster::{self, view::Route};
@@ -151,7 +149,6 @@ where
 /// Writes the messages waiting in the connection's outlet.
 pub async fn write_pushes(
     ctx: &CoreCtx,
-    stream: &TcpStream,
     registration: &Registration,
     sess: &Session,
 ) -> std::io::Result<()> {
@@ -163,10 +160,11 @@ pub async fn write_pushes(
     if out.is_empty() {
         return Ok(());
     }
-    conn::write_all(stream, registration, &out.buf).await?;
+    let len = out.len();
+    registration.send(&mut out.buf).await?;
     ctx.stats
         .net_output_bytes
-        .set(ctx.stats.net_output_bytes.get() + out.len() as u64);
+        .set(ctx.stats.net_output_bytes.get() + len as u64);
     Ok(())
 }
 

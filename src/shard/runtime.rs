@@ -153,13 +153,21 @@ fn check_io_uring() -> Result<(), String> {
     if fd < 0 {
         let err = std::io::Error::last_os_error();
         return Err(format!(
-            "io_uring is not available ({err}): SoliKV needs Linux 5.8 or newer with io_uring \
+            "io_uring is not available ({err}): SoliKV needs Linux 6.1 or newer with io_uring \
              enabled (check sysctl kernel.io_uring_disabled=0 and that no seccomp profile \
              blocks io_uring_setup)"
         ));
     }
     // SAFETY: fd was just returned by io_uring_setup and is owned here.
     unsafe { libc::close(fd as i32) };
+    // The data cores' socket rings (`net::poller`) need DEFER_TASKRUN (Linux 6.1), which
+    // also brings the multishot receive and provided-buffer rings they use.
+    if let Err(e) = crate::net::poller::probe_ring() {
+        return Err(format!(
+            "io_uring lacks what the socket ring needs ({e}): SoliKV needs Linux 6.1 or newer \
+             (io_uring with IORING_SETUP_DEFER_TASKRUN and provided-buffer rings)"
+        ));
+    }
     Ok(())
 }
 

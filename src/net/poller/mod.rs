@@ -7,8 +7,8 @@
 //! connection with [`QUEUED_CHUNKS`] chunks waiting has its receive cancelled until it has
 //! taken them, so the kernel's socket buffer (and TCP) holds back a client that sends faster
 //! than it is served; when no buffer is free, a connection waits for a one-shot poll and reads
-//! with `recv`. Replies go out with plain non-blocking `send` calls; a socket whose send
-//! buffer is full waits for a one-shot poll. Listening sockets and the core's [`Bell`] are
+//! with `recv`. Replies are sends in the same ring, each on a buffer the slot owns until the
+//! send completes ([`Registration::send`]). Listening sockets and the core's [`Bell`] are
 //! watched by multishot polls.
 //!
 //! One driver task per core submits what the connections queued and takes the completions,
@@ -16,28 +16,30 @@
 //! set up with `DEFER_TASKRUN`, so completions are only produced inside the driver's own
 //! `io_uring_enter` (no interrupts on a busy core, `tuning/FINDINGS.md` sections 4 and 8), and
 //! with `TASKRUN_FLAG`, so a cycle with nothing to submit and nothing completed makes no system
-//! call at all. Receiving therefore costs no system call of its own, where epoll needed a
-//! `recv` per read besides the wait (section 10).
+//! call at all. Receiving and sending therefore cost no system call of their own: one enter
+//! per cycle carries them all, where epoll needed a `recv` and a `send` per request besides
+//! the wait (`tuning/FINDINGS.md` section 10).
 //!
 //! The driver also stands in for the executor's park: when a whole cycle passes in which no
 //! other task ran and no socket reported, it blocks in `io_uring_enter` itself. Wakes from
 //! other threads ring the core's [`Bell`], whose eventfd is polled in the same ring; glommio
 //! timers cannot interrupt the wait, so it is bounded ([`IDLE_WAIT_MS`]).
 
+mod socket;
+
 use std::cell::{Cell, RefCell};
-use std::future::Future;
 use std::io;
 use std::os::fd::RawFd;
-use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::Waker;
 use std::time::{Duration, Instant};
 
 use io_uring::{cqueue, opcode, squeue, types, IoUring};
 
 use super::buffers::{self, Buffers};
 use crate::shard::task::{self, Bell};
+pub use socket::{Flush, Ready, Recv, Registration, Send};
 
 /// Longest single idle wait, in milliseconds, right after the core was busy: the lateness a
 /// glommio timer may see on a core that is otherwise idle.
@@ -80,8 +82,8 @@ enum Op {
     /// A poll for input: multishot on listeners, one-shot on a connection when no buffer was
     /// free (the connection then reads with `recv`).
     PollIn = 2,
-    /// A one-shot poll for room to write.
-    PollOut = 3,
+    /// A send of the slot's reply buffer.
+    Send = 3,
     /// A one-shot poll for the peer closing or the socket failing.
     PollHup = 4,
     /// The multishot poll of the core's bell.
@@ -95,7 +97,7 @@ impl Op {
         [
             Op::Recv,
             Op::PollIn,
-            Op::PollOut,
+            Op::Send,
             Op::PollHup,
             Op::Bell,
             Op::Cancel,
@@ -135,6 +137,9 @@ enum End {
 /// faster than it is served.
 const QUEUED_CHUNKS: usize = 4;
 
+/// Largest reply buffer kept for reuse after its send.
+const SPARE_CAPACITY: usize = 1 << 20;
+
 /// One registered socket.
 #[derive(Default)]
 struct Slot {
@@ -150,8 +155,15 @@ struct Slot {
     recv_is_poll: bool,
     /// Input was reported by a poll: listeners, or a connection that reads with `recv`.
     readable: bool,
-    writable: bool,
-    pollout_armed: bool,
+    /// The reply buffer the kernel is sending (from offset `sent`), if any.
+    sending: Option<Vec<u8>>,
+    sent: usize,
+    /// A task waits for `sending` to complete.
+    send_waiting: bool,
+    /// A send failed with this errno (sticky).
+    send_failed: Option<i32>,
+    /// An empty buffer with capacity, handed to the next sender.
+    spare: Vec<u8>,
     hangup: bool,
     hup_armed: bool,
     /// A listening socket, watched by a multishot poll.
@@ -167,18 +179,31 @@ pub struct Poller {
     bell: Arc<Bell>,
     slots: RefCell<Vec<Slot>>,
     free: RefCell<Vec<u32>>,
+    /// Reply buffers of dropped registrations whose sends are still in the kernel, by token.
+    orphans: RefCell<Vec<(u64, Vec<u8>)>>,
+}
+
+/// Sets up (and drops) a ring like a data core's, with its receive buffers: the start-up
+/// check that the kernel offers what [`Poller`] uses.
+pub fn probe_ring() -> io::Result<()> {
+    let ring = socket_ring()?;
+    Buffers::new(&ring).map(drop)
+}
+
+fn socket_ring() -> io::Result<IoUring> {
+    IoUring::builder()
+        .setup_single_issuer()
+        .setup_defer_taskrun()
+        .setup_taskrun_flag()
+        .setup_cqsize(COMPLETION_ENTRIES)
+        .build(RING_ENTRIES)
 }
 
 impl Poller {
     /// The poller of the core whose `bell` is given (see [`task::install_bell`]); create it on
     /// the core's own thread, which is then the only one that may use it.
     pub fn new(bell: Arc<Bell>) -> io::Result<Rc<Poller>> {
-        let ring = IoUring::builder()
-            .setup_single_issuer()
-            .setup_defer_taskrun()
-            .setup_taskrun_flag()
-            .setup_cqsize(COMPLETION_ENTRIES)
-            .build(RING_ENTRIES)?;
+        let ring = socket_ring()?;
         let buffers = Buffers::new(&ring)?;
         let poller = Rc::new(Poller {
             ring: RefCell::new(ring),
@@ -186,6 +211,7 @@ impl Poller {
             bell,
             slots: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
+            orphans: RefCell::new(Vec::new()),
         });
         poller.arm_bell();
         Ok(poller)
@@ -308,16 +334,31 @@ impl Poller {
         self.push(entry);
     }
 
+    /// Queues a send of what is left of the slot's reply buffer.
+    fn submit_send(&self, slot: u32) {
+        let entry = {
+            let slots = self.slots.borrow();
+            let entry = &slots[slot as usize];
+            let Some(buf) = entry.sending.as_ref() else {
+                return;
+            };
+            let rest = &buf[entry.sent..];
+            let len = rest.len().min(1 << 30) as u32;
+            opcode::Send::new(types::Fd(entry.fd), rest.as_ptr(), len)
+                .flags(libc::MSG_NOSIGNAL)
+                .build()
+                .user_data(token(slot, entry.gen, Op::Send))
+        };
+        self.push(entry);
+    }
+
     fn arm_poll(&self, slot: u32, op: Op) {
         let (fd, gen) = {
             let slots = self.slots.borrow();
             let entry = &slots[slot as usize];
             (entry.fd, entry.gen)
         };
-        let mask = match op {
-            Op::PollOut => libc::POLLOUT,
-            _ => libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR,
-        };
+        let mask = libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR;
         let poll = opcode::PollAdd::new(types::Fd(fd), mask as u32)
             .build()
             .user_data(token(slot, gen, op));
@@ -407,15 +448,20 @@ impl Poller {
         }
         let mut slots = self.slots.borrow_mut();
         let Some(entry) = slots.get_mut(slot as usize).filter(|e| e.gen == gen) else {
-            // The registration is gone: a late receive's buffer goes straight back.
+            // The registration is gone: a late receive's buffer goes straight back, a late
+            // send's reply buffer is freed.
             drop(slots);
             if let Some(id) = buffer {
                 self.buffers.give_back(id);
+            }
+            if op == Op::Send && !cqueue::more(flags) {
+                self.orphans.borrow_mut().retain(|(t, _)| *t != user_data);
             }
             return false;
         };
         let mut relisten = false;
         let mut cancel = None;
+        let mut send_more = false;
         match op {
             Op::Recv => {
                 if !cqueue::more(flags) {
@@ -454,9 +500,33 @@ impl Poller {
                     entry.recv_armed = false;
                 }
             }
-            Op::PollOut => {
-                entry.writable = true;
-                entry.pollout_armed = false;
+            Op::Send => {
+                let len = entry.sending.as_ref().map_or(0, Vec::len);
+                if result == -libc::EAGAIN || result == -libc::EINTR {
+                    send_more = true;
+                } else if result < 0 {
+                    entry.send_failed = Some(-result);
+                } else {
+                    entry.sent += result as usize;
+                    send_more = entry.sent < len;
+                }
+                if !send_more {
+                    if let Some(mut done) = entry.sending.take() {
+                        done.clear();
+                        if done.capacity() <= SPARE_CAPACITY {
+                            entry.spare = done;
+                        }
+                    }
+                    entry.sent = 0;
+                }
+                if !std::mem::take(&mut entry.send_waiting) {
+                    // Nobody waits for this send: the connection is reading; leave its waker.
+                    drop(slots);
+                    if send_more {
+                        self.submit_send(slot);
+                    }
+                    return false;
+                }
             }
             Op::PollHup => {
                 entry.hangup = true;
@@ -468,6 +538,9 @@ impl Poller {
         drop(slots);
         if relisten {
             self.watch_listener(slot);
+        }
+        if send_more {
+            self.submit_send(slot);
         }
         if let Some(target) = cancel {
             self.push(opcode::AsyncCancel::new(target).build().user_data(token(
@@ -542,223 +615,6 @@ impl Poller {
             } else {
                 futures_lite::future::yield_now().await;
             }
-        }
-    }
-}
-
-/// A socket in its core's ring; its operations are cancelled on drop.
-pub struct Registration {
-    poller: Rc<Poller>,
-    slot: u32,
-}
-
-impl Registration {
-    /// Resolves once a listening socket has reported incoming connections since the last call
-    /// that resolved.
-    pub fn readable(&self) -> Ready<'_> {
-        Ready {
-            reg: self,
-            what: Wait::Input,
-        }
-    }
-
-    /// Resolves once the socket has reported room to write (or a failure) since the last call
-    /// that resolved.
-    pub fn writable(&self) -> Ready<'_> {
-        Ready {
-            reg: self,
-            what: Wait::Room,
-        }
-    }
-
-    /// Resolves once the peer has closed its side or the socket failed (or was shut down),
-    /// possibly spuriously: for a task that is not reading, such as a blocked client's watch.
-    pub fn hangup(&self) -> Ready<'_> {
-        Ready {
-            reg: self,
-            what: Wait::Hangup,
-        }
-    }
-
-    /// Reads what the socket received into `buf`, waiting until something arrived: the
-    /// number of bytes, 0 once the peer closed its side.
-    pub fn recv<'a>(&'a self, buf: &'a mut [u8]) -> Recv<'a> {
-        Recv { reg: self, buf }
-    }
-}
-
-impl Drop for Registration {
-    fn drop(&mut self) {
-        let poller = &self.poller;
-        let (gen, armed, held) = {
-            let mut slots = poller.slots.borrow_mut();
-            let entry = &mut slots[self.slot as usize];
-            let gen = entry.gen;
-            let armed = [
-                (
-                    entry.recv_armed && !entry.recv_is_poll && !entry.recv_cancelled,
-                    Op::Recv,
-                ),
-                (entry.recv_armed && entry.recv_is_poll, Op::PollIn),
-                (entry.listener, Op::PollIn),
-                (entry.pollout_armed, Op::PollOut),
-                (entry.hup_armed, Op::PollHup),
-            ];
-            let held = std::mem::take(&mut entry.queued);
-            // A new generation: completions still on their way for this one are dropped.
-            *entry = Slot {
-                gen: gen.wrapping_add(1),
-                ..Slot::default()
-            };
-            (gen, armed, held)
-        };
-        for chunk in held {
-            poller.buffers.give_back(chunk.id);
-        }
-        // An operation in flight keeps the socket open in the kernel: without the cancel, the
-        // peer would not see the close.
-        for (is_armed, op) in armed {
-            if is_armed {
-                let cancel = opcode::AsyncCancel::new(token(self.slot, gen, op))
-                    .build()
-                    .user_data(token(self.slot, gen, Op::Cancel));
-                poller.push(cancel);
-            }
-        }
-        // Queued entries name the socket by its descriptor number, which the owner closes
-        // next and a new connection may get at once: they must reach the kernel (which then
-        // holds the socket itself) before that, or a receive meant for this socket would
-        // take a new connection's input.
-        poller.submit_queued();
-        poller.free.borrow_mut().push(self.slot);
-    }
-}
-
-/// What a [`Ready`] waits for.
-#[derive(Clone, Copy)]
-enum Wait {
-    Input,
-    Room,
-    Hangup,
-}
-
-/// The future of [`Registration::readable`], [`Registration::writable`] and
-/// [`Registration::hangup`].
-pub struct Ready<'a> {
-    reg: &'a Registration,
-    what: Wait,
-}
-
-impl Future for Ready<'_> {
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let poller = &self.reg.poller;
-        let slot = self.reg.slot;
-        let arm = {
-            let mut slots = poller.slots.borrow_mut();
-            let entry = &mut slots[slot as usize];
-            let (flag, armed) = match self.what {
-                Wait::Input => (&mut entry.readable, None),
-                Wait::Room => (&mut entry.writable, Some(&mut entry.pollout_armed)),
-                Wait::Hangup => (&mut entry.hangup, Some(&mut entry.hup_armed)),
-            };
-            if *flag {
-                *flag = false;
-                entry.waker = None;
-                return Poll::Ready(());
-            }
-            let arm = match armed {
-                Some(armed) if !*armed => {
-                    *armed = true;
-                    true
-                }
-                _ => false,
-            };
-            entry.waker = Some(cx.waker().clone());
-            arm
-        };
-        if arm {
-            let op = match self.what {
-                Wait::Room => Op::PollOut,
-                _ => Op::PollHup,
-            };
-            poller.arm_poll(slot, op);
-        }
-        Poll::Pending
-    }
-}
-
-/// The future of [`Registration::recv`].
-pub struct Recv<'a> {
-    reg: &'a Registration,
-    buf: &'a mut [u8],
-}
-
-impl Future for Recv<'_> {
-    type Output = io::Result<usize>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let this = self.get_mut();
-        let poller = &this.reg.poller;
-        let slot = this.reg.slot;
-        loop {
-            let mut slots = poller.slots.borrow_mut();
-            let entry = &mut slots[slot as usize];
-            if !entry.queued.is_empty() {
-                let mut n = 0;
-                let mut returned = 0;
-                while let Some(chunk) = entry.queued.front_mut() {
-                    let bytes = poller.buffers.bytes(chunk.id, chunk.start, chunk.end);
-                    let take = bytes.len().min(this.buf.len() - n);
-                    this.buf[n..n + take].copy_from_slice(&bytes[..take]);
-                    n += take;
-                    chunk.start += take as u32;
-                    if chunk.start < chunk.end {
-                        break;
-                    }
-                    let id = chunk.id;
-                    entry.queued.pop_front();
-                    poller.buffers.give_back(id);
-                    returned += 1;
-                }
-                entry.waker = None;
-                drop(slots);
-                if returned > 0 {
-                    poller.arm_recv(slot);
-                }
-                return Poll::Ready(Ok(n));
-            }
-            match entry.end {
-                End::Closed => return Poll::Ready(Ok(0)),
-                End::Failed(errno) => return Poll::Ready(Err(io::Error::from_raw_os_error(errno))),
-                End::Open => {}
-            }
-            if entry.readable {
-                // A poll reported input while no buffer was free: read it directly.
-                entry.readable = false;
-                let fd = entry.fd;
-                drop(slots);
-                match super::conn::try_recv(fd, this.buf) {
-                    Ok(Some(n)) => {
-                        if n == 0 {
-                            poller.slots.borrow_mut()[slot as usize].end = End::Closed;
-                        } else {
-                            poller.arm_recv(slot);
-                        }
-                        return Poll::Ready(Ok(n));
-                    }
-                    Ok(None) => continue,
-                    Err(e) => return Poll::Ready(Err(e)),
-                }
-            }
-            let armed = entry.recv_armed;
-            entry.waker = Some(cx.waker().clone());
-            drop(slots);
-            if !armed {
-                poller.arm_recv(slot);
-            }
-            return Poll::Pending;
         }
     }
 }
