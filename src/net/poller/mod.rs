@@ -57,8 +57,6 @@ const PASS_INTERVAL: Duration = Duration::from_millis(1);
 const RING_ENTRIES: u32 = 1024;
 /// Completion queue entries (the kernel keeps any overflow until the next harvest).
 const COMPLETION_ENTRIES: u32 = 8192;
-/// Completions taken from the ring per batch.
-const BATCH: usize = 256;
 /// Slots are numbered in the low 24 bits of a completion's token.
 const MAX_SLOTS: usize = 1 << 24;
 
@@ -277,8 +275,9 @@ impl Poller {
         let mut ring = self.ring.borrow_mut();
         loop {
             // SAFETY: no entry refers to memory a connection owns: receives take provided
-            // buffers (owned by this poller, which outlives its ring's operations), and polls
-            // and cancellations carry no pointer.
+            // buffers (owned by this poller, which outlives its ring's operations), a send
+            // reads a reply buffer its slot owns until the send's completion (in `orphans`
+            // once the registration is gone), and polls and cancellations carry no pointer.
             if unsafe { ring.submission().push(&entry) }.is_ok() {
                 return;
             }
@@ -401,24 +400,14 @@ impl Poller {
         }
         let mut total = 0;
         let mut woken = 0;
-        let mut batch = [(0u64, 0i32, 0u32); BATCH];
         loop {
-            let n = {
-                let mut ring = self.ring.borrow_mut();
-                let mut n = 0;
-                for cqe in ring.completion().take(BATCH) {
-                    batch[n] = (cqe.user_data(), cqe.result(), cqe.flags());
-                    n += 1;
-                }
-                n
-            };
-            for &(user_data, result, flags) in &batch[..n] {
-                woken += self.complete(user_data, result, flags) as u32;
-            }
-            total += n;
-            if n < BATCH {
+            // One completion at a time: completing may queue entries, which borrows the ring.
+            let next = self.ring.borrow_mut().completion().next();
+            let Some(cqe) = next else {
                 break;
-            }
+            };
+            woken += self.complete(cqe.user_data(), cqe.result(), cqe.flags()) as u32;
+            total += 1;
         }
         WOKEN.with(|w| w.set(woken));
         total

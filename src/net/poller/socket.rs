@@ -253,13 +253,8 @@ impl Future for Send<'_> {
         {
             let mut slots = poller.slots.borrow_mut();
             let entry = &mut slots[slot as usize];
-            if let Some(errno) = entry.send_failed {
-                return Poll::Ready(Err(io::Error::from_raw_os_error(errno)));
-            }
-            if entry.sending.is_some() {
-                entry.send_waiting = true;
-                entry.waker = Some(cx.waker().clone());
-                return Poll::Pending;
+            if let pending_or_failed @ (Poll::Pending | Poll::Ready(Err(_))) = entry.poll_sent(cx) {
+                return pending_or_failed;
             }
             let spare = std::mem::take(&mut entry.spare);
             entry.sending = Some(std::mem::replace(this.buf, spare));
@@ -279,14 +274,20 @@ impl Future for Flush<'_> {
     type Output = io::Result<()>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let mut slots = self.reg.poller.slots.borrow_mut();
-        let entry = &mut slots[self.reg.slot as usize];
-        if let Some(errno) = entry.send_failed {
+        self.reg.poller.slots.borrow_mut()[self.reg.slot as usize].poll_sent(cx)
+    }
+}
+
+impl Slot {
+    /// Ready once no send is in the kernel (an error once one failed); otherwise the task
+    /// waits for the send's completion.
+    fn poll_sent(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if let Some(errno) = self.send_failed {
             return Poll::Ready(Err(io::Error::from_raw_os_error(errno)));
         }
-        if entry.sending.is_some() {
-            entry.send_waiting = true;
-            entry.waker = Some(cx.waker().clone());
+        if self.sending.is_some() {
+            self.send_waiting = true;
+            self.waker = Some(cx.waker().clone());
             return Poll::Pending;
         }
         Poll::Ready(Ok(()))
