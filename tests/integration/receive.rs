@@ -28,7 +28,8 @@ fn wait_blocked(conn: &mut Conn, n: usize) {
 
 /// Clients blocked in BLPOP each send one more command, which waits unread (in a receive
 /// buffer on SoliKV) until they are served. With more such clients than buffers, a new
-/// client is still served, and every blocked client then gets its element and its PONG.
+/// client is still served (a 200 kB value too), and every blocked client then gets its element
+/// and its PONG.
 fn blocked_clients_holding_input(server: &Server) {
     let mut blocked: Vec<Conn> = (0..BLOCKED_CLIENTS)
         .map(|i| {
@@ -47,6 +48,13 @@ fn blocked_clients_holding_input(server: &Server) {
     let mut fresh = server.conn();
     assert_eq!(fresh.call(&[b"SET", b"fresh", b"1"]), b"+OK\r\n");
     assert_eq!(fresh.call(&[b"GET", b"fresh"]), b"$1\r\n1\r\n");
+    // A value of several receive buffers' size, read while none may be free.
+    let big: Vec<u8> = (0..200_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+    assert_eq!(fresh.call(&[b"SET", b"big", &big]), b"+OK\r\n");
+    let mut want = format!("${}\r\n", big.len()).into_bytes();
+    want.extend_from_slice(&big);
+    want.extend_from_slice(b"\r\n");
+    assert!(fresh.call(&[b"GET", b"big"]) == want, "GET big differs");
     for i in 0..BLOCKED_CLIENTS {
         let key = format!("queue:{i}");
         assert_eq!(fresh.call(&[b"RPUSH", key.as_bytes(), b"v"]), b":1\r\n");
