@@ -108,46 +108,6 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
     ctx.clients.borrow_mut().remove(id);
 }
 
-/// A non-blocking `recv`: `None` when the socket has nothing queued. Used when the core's
-/// receive buffers were all taken (see [`super::poller`]).
-pub(super) fn try_recv(fd: std::os::fd::RawFd, buf: &mut [u8]) -> std::io::Result<Option<usize>> {
-    nonblocking(|| {
-        let no_addr = std::ptr::null_mut::<libc::sockaddr>();
-        let no_len = std::ptr::null_mut::<libc::socklen_t>();
-        // SAFETY: `buf` is valid for writes of `buf.len()` bytes for the whole call;
-        // recvfrom without an address buffer is recv.
-        let received = unsafe {
-            libc::syscall(
-                libc::SYS_recvfrom,
-                fd,
-                buf.as_mut_ptr(),
-                buf.len(),
-                libc::MSG_DONTWAIT,
-                no_addr,
-                no_len,
-            )
-        };
-        received as isize
-    })
-}
-
-/// Runs a non-blocking socket call, retrying on `EINTR`: the byte count, or `None` for
-/// `EAGAIN`.
-fn nonblocking(mut call: impl FnMut() -> isize) -> std::io::Result<Option<usize>> {
-    loop {
-        let n = call();
-        if n >= 0 {
-            return Ok(Some(n as usize));
-        }
-        let err = std::io::Error::last_os_error();
-        match err.kind() {
-            std::io::ErrorKind::WouldBlock => return Ok(None),
-            std::io::ErrorKind::Interrupted => continue,
-            _ => return Err(err),
-        }
-    }
-}
-
 /// Per-connection buffers and parser state.
 struct Conn {
     rbuf: Vec<u8>,

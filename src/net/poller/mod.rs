@@ -310,7 +310,7 @@ impl Poller {
     /// Arms the next input report of a connection: a receive when the ring has a free buffer,
     /// else a one-shot poll after which the connection reads with `recv`.
     fn arm_recv(&self, slot: u32) {
-        let (fd, gen) = {
+        let (fd, gen, poll) = {
             let mut slots = self.slots.borrow_mut();
             let entry = &mut slots[slot as usize];
             if entry.recv_armed || entry.end != End::Open || entry.queued.len() >= QUEUED_CHUNKS {
@@ -319,16 +319,16 @@ impl Poller {
             entry.recv_armed = true;
             entry.recv_cancelled = false;
             entry.recv_is_poll = !self.buffers.any_available();
-            (entry.fd, entry.gen)
+            (entry.fd, entry.gen, entry.recv_is_poll)
         };
-        let entry = if self.buffers.any_available() {
-            opcode::RecvMulti::new(types::Fd(fd), buffers::GROUP)
-                .build()
-                .user_data(token(slot, gen, Op::Recv))
-        } else {
+        let entry = if poll {
             opcode::PollAdd::new(types::Fd(fd), libc::POLLIN as u32)
                 .build()
                 .user_data(token(slot, gen, Op::PollIn))
+        } else {
+            opcode::RecvMulti::new(types::Fd(fd), buffers::GROUP)
+                .build()
+                .user_data(token(slot, gen, Op::Recv))
         };
         self.push(entry);
     }
@@ -351,7 +351,8 @@ impl Poller {
         self.push(entry);
     }
 
-    fn arm_poll(&self, slot: u32, op: Op) {
+    /// Arms a one-shot poll for the peer closing or the socket failing.
+    fn arm_hangup(&self, slot: u32) {
         let (fd, gen) = {
             let slots = self.slots.borrow();
             let entry = &slots[slot as usize];
@@ -360,7 +361,7 @@ impl Poller {
         let mask = libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR;
         let poll = opcode::PollAdd::new(types::Fd(fd), mask as u32)
             .build()
-            .user_data(token(slot, gen, op));
+            .user_data(token(slot, gen, Op::PollHup));
         self.push(poll);
     }
 

@@ -157,7 +157,7 @@ impl Future for Ready<'_> {
             arm
         };
         if arm {
-            poller.arm_poll(slot, Op::PollHup);
+            poller.arm_hangup(slot);
         }
         Poll::Pending
     }
@@ -213,7 +213,7 @@ impl Future for Recv<'_> {
                 entry.readable = false;
                 let fd = entry.fd;
                 drop(slots);
-                match crate::net::conn::try_recv(fd, this.buf) {
+                match try_recv(fd, this.buf) {
                     Ok(Some(n)) => {
                         if n == 0 {
                             poller.slots.borrow_mut()[slot as usize].end = End::Closed;
@@ -291,5 +291,40 @@ impl Slot {
             return Poll::Pending;
         }
         Poll::Ready(Ok(()))
+    }
+}
+
+/// A non-blocking `recv`, retried on `EINTR`: `None` when the socket has nothing queued. Used
+/// only when the core's receive buffers were all taken.
+///
+/// It goes straight to the kernel through `syscall`: glibc's `recv` wrapper is a thread
+/// cancellation point and switches the cancellation state around every call
+/// (`tuning/FINDINGS.md` section 8).
+fn try_recv(fd: std::os::fd::RawFd, buf: &mut [u8]) -> io::Result<Option<usize>> {
+    loop {
+        let no_addr = std::ptr::null_mut::<libc::sockaddr>();
+        let no_len = std::ptr::null_mut::<libc::socklen_t>();
+        // SAFETY: `buf` is valid for writes of `buf.len()` bytes for the whole call;
+        // recvfrom without an address buffer is recv.
+        let received = unsafe {
+            libc::syscall(
+                libc::SYS_recvfrom,
+                fd,
+                buf.as_mut_ptr(),
+                buf.len(),
+                libc::MSG_DONTWAIT,
+                no_addr,
+                no_len,
+            )
+        };
+        if received >= 0 {
+            return Ok(Some(received as usize));
+        }
+        let err = io::Error::last_os_error();
+        match err.kind() {
+            io::ErrorKind::WouldBlock => return Ok(None),
+            io::ErrorKind::Interrupted => continue,
+            _ => return Err(err),
+        }
     }
 }
