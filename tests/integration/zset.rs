@@ -503,3 +503,82 @@ fn zscan_walks_large_sets_completely() {
         );
     }
 }
+
+/// ZRANK/ZREVRANK WITHSCORE is Redis 7.2's (the oracle, 7.0.15, lacks it), so each reply is
+/// checked against the one 7.2 builds from the oracle's own ZRANK and ZSCORE of the member: the
+/// pair rank and score, or the null array when either is null. Both encodings, RESP2 and RESP3.
+#[test]
+fn rank_withscore_is_the_oracles_rank_and_score() {
+    if subject_is_redis() {
+        return; // redis-server 7.0 has no WITHSCORE
+    }
+    let pair = Pair::start(&[]);
+    for proto in [b"2", b"3"] {
+        let mut c = pair.conns();
+        c.both(&[b"HELLO", proto]);
+        c.check_all(&[
+            "DEL small big",
+            "ZADD small -0 zero 0.1 tenth 1e-320 tiny 123456789012345678 huge 2 b 2 a",
+            "ZADD small -inf bottom inf top",
+        ]);
+        zadd_many(&mut c, "big", 300, |i| format!("{}.5", i % 40));
+        c.check_all(&["OBJECT ENCODING small", "OBJECT ENCODING big", "SET str v"]);
+        let mut members: Vec<String> = ["zero", "tenth", "tiny", "huge", "a", "b", "bottom"]
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
+        members.extend(["top", "nosuch"].map(String::from));
+        members.extend((0..300).step_by(37).map(|i| format!("member:{i}")));
+        for key in ["small", "big", "nokey"] {
+            for member in &members {
+                for (cmd, option) in [("ZRANK", "WITHSCORE"), ("ZREVRANK", "withScore")] {
+                    let rank = c
+                        .oracle
+                        .call(&[cmd.as_bytes(), key.as_bytes(), member.as_bytes()]);
+                    let score = c
+                        .oracle
+                        .call(&[b"ZSCORE", key.as_bytes(), member.as_bytes()]);
+                    let want = if rank.starts_with(b"$-1") || rank.starts_with(b"_") {
+                        if proto == b"3" {
+                            b"_\r\n".to_vec()
+                        } else {
+                            b"*-1\r\n".to_vec()
+                        }
+                    } else {
+                        [b"*2\r\n".as_slice(), &rank, &score].concat()
+                    };
+                    let got = c.subject.call(&[
+                        cmd.as_bytes(),
+                        key.as_bytes(),
+                        member.as_bytes(),
+                        option.as_bytes(),
+                    ]);
+                    assert_eq!(
+                        String::from_utf8_lossy(&got),
+                        String::from_utf8_lossy(&want),
+                        "{cmd} {key} {member} {option}, RESP{}",
+                        proto[0] as char
+                    );
+                    assert!(
+                        decode(&got).unwrap().is_some(),
+                        "{cmd} {key} {member}: {got:?}"
+                    );
+                }
+            }
+        }
+        // Errors as redis-server 7.2 orders them: arity, then the option, then the type.
+        c.check_all(&["ZRANK small a withscore extra", "ZREVRANK small a b c"]);
+        for (line, want) in [
+            ("ZRANK small a WITHSCORES", "-ERR syntax error\r\n"),
+            ("ZREVRANK str a nope", "-ERR syntax error\r\n"),
+            (
+                "ZRANK str a WITHSCORE",
+                "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+            ),
+        ] {
+            let words: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
+            let got = c.subject.call(&words);
+            assert_eq!(String::from_utf8_lossy(&got), want, "{line}");
+        }
+    }
+}

@@ -374,3 +374,20 @@ fn help_is_an_array_of_simple_strings() {
     assert!(lines[1..].iter().all(|l| l.starts_with('+')));
     assert!(lines[1].starts_with("+COMMAND <subcommand>"));
 }
+
+/// ZRANK and ZREVRANK take Redis 7.2's optional WITHSCORE (redis-server 7.0.15, the oracle
+/// the captures come from, has arity 3 and no such argument): the entries are 7.0's with
+/// arity -3 and the pure-token argument appended.
+#[test]
+fn rank_entries_follow_redis_7_2() {
+    for name in ["zrank", "zrevrank"] {
+        let info = format!("*1\r\n*10\r\n${}\r\n{name}\r\n:-3\r\n*2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n*3\r\n+@read\r\n+@sortedset\r\n+@fast\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RO\r\n+access\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n:0\r\n*0\r\n", name.len());
+        assert_eq!(
+            text(&run(Proto::Resp2, &format!("COMMAND INFO {name}"))),
+            info
+        );
+        let arguments = "$9\r\narguments\r\n*3\r\n*6\r\n$4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:0\r\n*4\r\n$4\r\nname\r\n$6\r\nmember\r\n$4\r\ntype\r\n$6\r\nstring\r\n*8\r\n$4\r\nname\r\n$9\r\nwithscore\r\n$4\r\ntype\r\n$10\r\npure-token\r\n$5\r\ntoken\r\n$9\r\nWITHSCORE\r\n$5\r\nflags\r\n*1\r\n+optional\r\n";
+        let docs = text(&run(Proto::Resp2, &format!("COMMAND DOCS {name}")));
+        assert!(docs.ends_with(arguments), "{docs:?}");
+    }
+}

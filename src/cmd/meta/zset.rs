@@ -111,7 +111,7 @@ pub const ZMSCORE: CommandMeta = CommandMeta {
 
 pub const ZRANK: CommandMeta = CommandMeta {
     name: "zrank",
-    arity: 3,
+    arity: -3,
     flags: &["readonly", "fast"],
     first_key: 1,
     last_key: 1,
@@ -128,7 +128,7 @@ pub const ZRANK: CommandMeta = CommandMeta {
 
 pub const ZREVRANK: CommandMeta = CommandMeta {
     name: "zrevrank",
-    arity: 3,
+    arity: -3,
     flags: &["readonly", "fast"],
     first_key: 1,
     last_key: 1,

@@ -45,8 +45,8 @@ pub const COMMANDS: &[Command] = &[
     keyed("zcard", 2, ONE, 0, zcard, S),
     keyed("zscore", 3, ONE, 0, zscore, S),
     keyed("zmscore", -3, ONE, 0, zmscore, S),
-    keyed("zrank", 3, ONE, 0, zrank, S),
-    keyed("zrevrank", 3, ONE, 0, zrevrank, S),
+    keyed("zrank", -3, ONE, 0, zrank, S),
+    keyed("zrevrank", -3, ONE, 0, zrevrank, S),
     keyed("zcount", 4, ONE, 0, range::zcount, S),
     keyed("zlexcount", 4, ONE, 0, range::zlexcount, S),
     keyed("zrange", -4, ONE, 0, range::zrange, S),
@@ -358,11 +358,27 @@ fn zmscore(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     }
 }
 
+/// ZRANK / ZREVRANK key member [WITHSCORE] (Redis 7.2): the rank, or with WITHSCORE the pair
+/// rank and score; a missing key or member is the null bulk, or with WITHSCORE the null array.
 fn rank_generic(ks: &mut Keyspace, args: Args, reply: &mut Reply, rev: bool) {
+    if args.len() > 4 {
+        let name = if rev { "zrevrank" } else { "zrank" };
+        return reply_error(reply, &CmdError::WrongArity(name.into()));
+    }
+    let with_score = args.len() == 4;
+    if with_score && !args.get(3).eq_ignore_ascii_case(b"withscore") {
+        return reply_error(reply, &CmdError::Syntax);
+    }
     match zset_mut(ks, args.get(1)) {
         Err(e) => reply_error(reply, &e),
-        Ok(z) => match z.and_then(|z| z.rank(args.get(2), rev)) {
-            Some(r) => reply.int(r as i64),
+        Ok(z) => match z.and_then(|z| Some((z.rank(args.get(2), rev)?, z))) {
+            Some((rank, z)) if with_score => {
+                reply.array(2);
+                reply.int(rank as i64);
+                reply.double(z.score(args.get(2)).unwrap_or_default());
+            }
+            Some((rank, _)) => reply.int(rank as i64),
+            None if with_score => reply.null_array(),
             None => reply.null(),
         },
     }

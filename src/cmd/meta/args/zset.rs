@@ -53,9 +53,21 @@ pub const ZMSCORE: &[Arg] = &[
     Arg::new("member", "string").flags(&["multiple"]),
 ];
 
-pub const ZRANK: &[Arg] = &[Arg::key("key", 0), Arg::new("member", "string")];
+pub const ZRANK: &[Arg] = &[
+    Arg::key("key", 0),
+    Arg::new("member", "string"),
+    Arg::new("withscore", "pure-token")
+        .token("WITHSCORE")
+        .flags(&["optional"]),
+];
 
-pub const ZREVRANK: &[Arg] = &[Arg::key("key", 0), Arg::new("member", "string")];
+pub const ZREVRANK: &[Arg] = &[
+    Arg::key("key", 0),
+    Arg::new("member", "string"),
+    Arg::new("withscore", "pure-token")
+        .token("WITHSCORE")
+        .flags(&["optional"]),
+];
 
 pub const ZCOUNT: &[Arg] = &[
     Arg::key("key", 0),
