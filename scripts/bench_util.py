@@ -204,6 +204,23 @@ def table(header, rows):
     return "\n".join(out)
 
 
+def paired_ratios(workloads, labels, rows):
+    """Per workload step, the ratios of the rounds both servers completed."""
+    out = []
+    for w in workloads:
+        for label in labels[w]:
+            by_side = rows[(w, label)]
+            pairs = list(zip(by_side.get(SIDES[0], []), by_side.get(SIDES[1], [])))
+            cells = [w, label, str(len(pairs))]
+            for attr in ("server_us", "ops_per_sec"):
+                ratios = [getattr(a, attr) / getattr(b, attr) for a, b in pairs
+                          if getattr(b, attr)]
+                cells.append(f"{statistics.median(ratios):.2f} [{min(ratios):.2f} – "
+                             f"{max(ratios):.2f}]" if ratios else "—")
+            out.append(cells)
+    return out
+
+
 def report(tsv_path, clk_tck):
     # runs[(workload, round, side)] = list of (step index, Run, server ticks, idle ticks, client s)
     runs = {}
@@ -257,6 +274,12 @@ def report(tsv_path, clk_tck):
     print("Medians over rounds; × is solikv/redis (above 1 is better for ops/s, worse for the rest).")
     print()
     print(table(header, summary))
+    print()
+    print("Round by round (each round runs solikv, then redis): solikv ÷ redis of the same round,")
+    print("median [lowest – highest]; the spread shows how far one round can be trusted.")
+    print()
+    print(table(["workload", "step", "rounds", "server CPU µs/op ×", "ops/s ×"],
+                paired_ratios(workloads, labels, rows)))
     print()
     print("Every run:")
     print()
