@@ -124,8 +124,9 @@ pub fn is_timeout_reply(reply: &[u8]) -> bool {
     matches!(reply, b"*-1\r\n" | b"$-1\r\n" | b"_\r\n")
 }
 
-/// Parses a timeout in seconds as redis-server's `getTimeoutFromObjectOrReply`: a
-/// `long double` times 1000, truncated to milliseconds. `None` is 0: wait forever. A value
+/// Parses a timeout in seconds as redis-server 7.0's `getTimeoutFromObjectOrReply`: a
+/// `long double` times 1000, rounded up (`ceill`) to whole milliseconds, so any positive
+/// timeout waits at least 1 ms. `None` is 0: wait forever. A value
 /// whose milliseconds overflow converts to the minimum integer, hence "negative", as on
 /// x86-64; one that only overflows once the current time is added waits forever.
 pub fn parse_timeout(arg: &[u8]) -> CmdResult<Option<u64>> {
@@ -156,10 +157,15 @@ pub fn parse_timeout(arg: &[u8]) -> CmdResult<Option<u64>> {
             return Err(negative());
         }
         product << exp
-    } else if exp <= -128 {
-        0
     } else {
-        product >> -exp
+        // `ceill`: a positive value with a fraction of a millisecond rounds up (a negative
+        // one rounds toward zero, so -0.5 ms is 0, wait forever, as in redis-server).
+        let (whole, fraction) = if exp <= -128 {
+            (0, product != 0)
+        } else {
+            (product >> -exp, product & ((1u128 << -exp) - 1) != 0)
+        };
+        whole + u128::from(fraction && !neg)
     };
     if ms >> 63 != 0 {
         return Err(negative());
@@ -361,9 +367,13 @@ mod tests {
     fn timeouts_follow_redis() {
         assert_eq!(ms("0"), Ok(None));
         assert_eq!(ms("-0"), Ok(None));
-        assert_eq!(ms("0.0009"), Ok(None));
+        assert_eq!(ms("0.0009"), Ok(Some(1)));
+        assert_eq!(ms("0.001"), Ok(Some(1)));
+        assert_eq!(ms("1e-400"), Ok(Some(1)));
+        assert_eq!(ms("0.0015"), Ok(Some(2)));
+        assert_eq!(ms("1.0001"), Ok(Some(1001)));
         assert_eq!(ms("-0.0009"), Ok(None));
-        assert_eq!(ms("1e-400"), Ok(None));
+        assert_eq!(ms("-0.001"), Ok(None));
         assert_eq!(ms("1.5"), Ok(Some(1500)));
         assert_eq!(ms("0x10"), Ok(Some(16000)));
         assert_eq!(ms(".5"), Ok(Some(500)));
