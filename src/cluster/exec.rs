@@ -11,6 +11,7 @@ use super::format::{info_text, node_line, nodes_text, write_links, write_shards,
 use super::node::{flags, Node, NodeId};
 use super::nodes_conf;
 use super::state::ClusterState;
+use crate::cmd::CmdError;
 use crate::protocol::number::parse_i64;
 use crate::protocol::Reply;
 use crate::topology::SLOT_COUNT;
@@ -34,10 +35,7 @@ fn err(out: &mut Reply, text: &str) {
 
 /// `ERR unknown subcommand or wrong number of arguments for '<sub>'. Try CLUSTER HELP.`
 pub fn syntax_error(sub: &[u8], out: &mut Reply) {
-    let mut text = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
-    text.extend_from_slice(&sub[..sub.len().min(128)]);
-    text.extend_from_slice(b"'. Try CLUSTER HELP.");
-    out.error_bytes(&text);
+    out.error_bytes(&CmdError::subcommand_syntax(sub, b"cluster").bytes());
 }
 
 /// A slot argument, or Redis's error for it.

@@ -163,6 +163,19 @@ impl CmdError {
         }
     }
 
+    /// redis-server's `addReplySubcommandSyntaxError`, for a subcommand it does not know or
+    /// was given the wrong number of arguments: `ERR unknown subcommand or wrong number of
+    /// arguments for '<sub>'. Try <CMD> HELP.`, the subcommand cut as a C string of 128 bytes.
+    pub fn subcommand_syntax(sub: &[u8], cmd: &[u8]) -> Self {
+        let sub = c_string(sub);
+        let mut text = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
+        text.extend_from_slice(&sub[..sub.len().min(128)]);
+        text.extend_from_slice(b"'. Try ");
+        text.extend_from_slice(&c_string(cmd).to_ascii_uppercase());
+        text.extend_from_slice(b" HELP.");
+        CmdError::Raw(text)
+    }
+
     pub fn other(text: impl Into<Cow<'static, str>>) -> Self {
         CmdError::Other(text.into())
     }

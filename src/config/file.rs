@@ -19,7 +19,8 @@ pub struct Line {
 /// The error text for a line whose quotes do not close.
 pub const UNBALANCED: &str = "Unbalanced quotes in configuration line";
 
-/// Splits `line` into words. Words are separated by blanks; `"..."` words understand `\n`,
+/// Splits `line` into words as redis-server's `sdssplitargs`. Words are separated by blanks;
+/// `"..."` parts understand `\n`,
 /// `\r`, `\t`, `\b`, `\a`, `\xHH` and `\<char>`; `'...'` words understand only `\'`. A closing
 /// quote must be followed by a blank or the end of the line.
 pub fn split_args(line: &str) -> Result<Vec<String>, &'static str> {
@@ -33,13 +34,23 @@ pub fn split_args(line: &str) -> Result<Vec<String>, &'static str> {
         if i == bytes.len() {
             return Ok(words);
         }
+        // A quote opens a quoted part anywhere in a word (`ab"c d"` is `abc d`), as in
+        // sdssplitargs; the closing quote must end the word.
         let mut word = Vec::new();
-        match bytes[i] {
-            b'"' => i = double_quoted(bytes, i + 1, &mut word)?,
-            b'\'' => i = single_quoted(bytes, i + 1, &mut word)?,
-            _ => {
-                while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
-                    word.push(bytes[i]);
+        loop {
+            match bytes.get(i) {
+                None => break,
+                Some(c) if c.is_ascii_whitespace() => break,
+                Some(b'"') => {
+                    i = double_quoted(bytes, i + 1, &mut word)?;
+                    break;
+                }
+                Some(b'\'') => {
+                    i = single_quoted(bytes, i + 1, &mut word)?;
+                    break;
+                }
+                Some(&c) => {
+                    word.push(c);
                     i += 1;
                 }
             }
@@ -203,6 +214,8 @@ mod tests {
         assert_eq!(split("save ''"), ["save", ""]);
         assert_eq!(split("a#b c"), ["a#b", "c"]);
         assert_eq!(split(r#"x "\xZZ""#), ["x", "xZZ"]);
+        assert_eq!(split(r#"dir /a"b c" x"#), ["dir", "/ab c", "x"]);
+        assert_eq!(split("x ab'c d'"), ["x", "abc d"]);
         assert!(split("").is_empty());
     }
 
@@ -212,6 +225,7 @@ mod tests {
         assert_eq!(split_args(r#"hz "5"x"#), Err(UNBALANCED));
         assert_eq!(split_args("hz '5"), Err(UNBALANCED));
         assert_eq!(split_args("hz '5'x"), Err(UNBALANCED));
+        assert_eq!(split_args(r#"hz 5"x"#), Err(UNBALANCED));
     }
 
     #[test]

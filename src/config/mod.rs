@@ -20,6 +20,9 @@ mod rewrite;
 mod tests;
 mod value;
 
+/// redis-server's `sdssplitargs` word splitting (quotes and escapes), also used for script
+/// shebang lines.
+pub use file::split_args;
 use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};

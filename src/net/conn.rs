@@ -327,7 +327,8 @@ async fn dispatch(
         return pending.reject(ctx, Some(id), out, &err);
     }
     if !sess.authenticated && cmd.flags & NO_AUTH == 0 {
-        return pending.reject(ctx, Some(id), out, &CmdError::NoAuth);
+        let err = multi::refused(sess, cmd, CmdError::NoAuth);
+        return pending.reject(ctx, Some(id), out, &err);
     }
     // redis-server's order: cluster routing, then the RESP2 subscribed-mode restriction, then
     // MULTI queueing; a refusal inside MULTI marks the transaction for EXECABORT.

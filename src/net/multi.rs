@@ -159,13 +159,12 @@ pub fn keeps_asking(sess: &Session, cmd: &Command) -> bool {
 /// EXECABORT) and returns the error to reply. A refused EXEC itself discards the transaction
 /// at once and says why, as redis-server does.
 pub fn refused(sess: &mut Session, cmd: &Command, err: CmdError) -> CmdError {
-    if !sess.txn.in_multi() {
-        return err;
-    }
     if !matches!(cmd.exec, Exec::Txn(TxnCmd::Exec)) {
         sess.txn.flag();
         return err;
     }
+    // A refused EXEC aborts whether or not MULTI is open (its watches go too), as in
+    // redis-server's rejectCommand.
     sess.txn.reset();
     let bytes = err.bytes();
     let why = bytes.strip_prefix(b"ERR ").unwrap_or(&bytes);

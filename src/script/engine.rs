@@ -282,6 +282,8 @@ impl Engine {
         if self.cache.contains_key(&sha) {
             return Ok(sha);
         }
+        // Sent as redis-server's addReplyErrorSds sends it: bytes of the line (a quoted `\r`)
+        // are not replaced.
         let flags = shebang::parse(body).map_err(|e| format!("-ERR {e}\r\n").into_bytes())?;
         let code: Vec<u8> = if flags.is_some() {
             [b"--".as_slice(), body].concat()

@@ -1,5 +1,7 @@
 //! The `#!lua flags=...` first line of a Redis 7 script. Pure.
 
+use crate::config::split_args;
+
 /// The flags a script declares in its shebang line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ScriptFlags {
@@ -10,24 +12,34 @@ pub struct ScriptFlags {
     pub allow_cross_slot_keys: bool,
 }
 
-/// The declared flags (`None` without a shebang line), or redis-server's error text.
+/// The declared flags (`None` without a shebang line), or redis-server's error text. As in
+/// redis-server, the line must end with a newline (the body is read as a C string, so a NUL
+/// ends it) and is split into words like a configuration line; `flags=` takes a
+/// comma-separated list in which an empty item is an unknown flag.
 pub fn parse(body: &[u8]) -> Result<Option<ScriptFlags>, String> {
     if !body.starts_with(b"#!") {
         return Ok(None);
     }
-    let end = body.iter().position(|&b| b == b'\n').unwrap_or(body.len());
-    let line = String::from_utf8_lossy(&body[..end]);
-    let mut parts = line.split(' ').filter(|p| !p.is_empty());
-    let engine = parts.next().unwrap_or("");
-    if engine != "#!lua" {
-        return Err(format!("Unexpected engine in script shebang: {engine}"));
+    let c_len = body.iter().position(|&b| b == 0).unwrap_or(body.len());
+    let Some(end) = body[..c_len].iter().position(|&b| b == b'\n') else {
+        return Err("Invalid script shebang".into());
+    };
+    let parts = match split_args(&String::from_utf8_lossy(&body[..end])) {
+        Ok(parts) if !parts.is_empty() => parts,
+        _ => return Err("Invalid engine in script shebang".into()),
+    };
+    if parts[0] != "#!lua" {
+        return Err(format!("Unexpected engine in script shebang: {}", parts[0]));
     }
     let mut flags = ScriptFlags::default();
-    for part in parts {
+    for part in &parts[1..] {
         let Some(list) = part.strip_prefix("flags=") else {
             return Err(format!("Unknown lua shebang option: {part}"));
         };
-        for flag in list.split(',').filter(|f| !f.is_empty()) {
+        if list.is_empty() {
+            continue;
+        }
+        for flag in list.split(',') {
             match flag {
                 "no-writes" => flags.no_writes = true,
                 "allow-oom" => flags.allow_oom = true,
@@ -64,6 +76,24 @@ mod tests {
         assert_eq!(
             parse(b"#!lua name=x\n"),
             Err("Unknown lua shebang option: name=x".into())
+        );
+        let invalid = Err("Invalid script shebang".into());
+        assert_eq!(parse(b"#!lua"), invalid);
+        assert_eq!(parse(b"#!lua\0\nreturn 1"), invalid);
+        assert_eq!(
+            parse(b"#!lua\r\nreturn 1"),
+            Ok(Some(ScriptFlags::default()))
+        );
+        let f = parse(b"#!lua\t'flags=no-writes'\n").unwrap().unwrap();
+        assert!(f.no_writes);
+        assert_eq!(parse(b"#!lua flags=\n"), Ok(Some(ScriptFlags::default())));
+        assert_eq!(
+            parse(b"#!lua flags=no-writes,\n"),
+            Err("Unexpected flag in script shebang: ".into())
+        );
+        assert_eq!(
+            parse(b"#!\"lua\n"),
+            Err("Invalid engine in script shebang".into())
         );
     }
 }

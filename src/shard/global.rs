@@ -433,13 +433,13 @@ async fn debug(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
         }
     } else if args.is(1, "set-active-expire") && args.len() == 3 {
         out.ok();
-    } else if args.is(1, "help") {
+    } else if args.is(1, "help") && args.len() == 2 {
         out.array(3);
         out.simple("DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         out.simple("OBJECT <key> -- Show low-level information about the key.");
         out.simple("SLEEP <seconds> -- Stop the connection for <seconds>.");
     } else {
-        out.error_bytes(&CmdError::unknown_subcommand(args.get(1), args.get(0)).bytes());
+        out.error_bytes(&CmdError::subcommand_syntax(args.get(1), b"debug").bytes());
     }
 }
 
@@ -453,7 +453,15 @@ fn shutdown(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
             return;
         }
     }
-    if (1..args.len()).any(|i| args.is(i, "abort")) {
+    // As redis-server: ABORT goes alone, and SAVE and NOSAVE contradict each other.
+    let given = |word: &str| (1..args.len()).any(|i| args.is(i, word));
+    let abort = given("abort");
+    let other_flag = ["nosave", "save", "now", "force"].iter().any(|w| given(w));
+    if (abort && other_flag) || (given("save") && given("nosave")) {
+        out.error_bytes(&CmdError::Syntax.bytes());
+        return;
+    }
+    if abort {
         out.error("ERR No shutdown in progress.");
         return;
     }

@@ -619,11 +619,7 @@ pub async fn introspect(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
             out.error_bytes(&CmdError::WrongArity(name).bytes());
         }
         b"channels" | b"shardchannels" => {
-            let given = args.get(1);
-            let mut text = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
-            text.extend_from_slice(&given[..given.len().min(128)]);
-            text.extend_from_slice(b"'. Try PUBSUB HELP.");
-            out.error_bytes(&text);
+            out.error_bytes(&CmdError::subcommand_syntax(args.get(1), b"pubsub").bytes());
         }
         _ => out.error_bytes(&CmdError::unknown_subcommand(args.get(1), args.get(0)).bytes()),
     }

@@ -125,3 +125,31 @@ fn many_concurrent_clients() {
     );
     assert_eq!(conn.cmd(&["DBSIZE"]), Value::Int(CLIENTS as i64 + 1));
 }
+
+/// SHUTDOWN's refused flag combinations answer a syntax error and leave the server running;
+/// DEBUG's unknown subcommands and wrong argument counts get redis-server's wording.
+#[test]
+fn refused_shutdown_and_debug_errors_match_oracle() {
+    let mut pair = Pair::start(&["--enable-debug-command", "yes"]);
+    let mut c = pair.conns();
+    c.check_all(&[
+        "SHUTDOWN NOSAVE SAVE",
+        "SHUTDOWN save nosave",
+        "SHUTDOWN ABORT NOW",
+        "SHUTDOWN ABORT FORCE",
+        "SHUTDOWN NOW ABORT",
+        "SHUTDOWN ABORT",
+        "SHUTDOWN ABORT ABORT",
+        "SHUTDOWN NOSAVE BOGUS",
+        "DEBUG SLEEP",
+        "DEBUG OBJECT",
+        "DEBUG OBJECT k extra",
+        "DEBUG FOO",
+        "DEBUG help extra",
+        "PING",
+    ]);
+    assert!(
+        pair.subject.is_alive(),
+        "SoliKV exited on a refused SHUTDOWN"
+    );
+}

@@ -601,3 +601,21 @@ fn cluster_mode_transactions_match_oracle() {
         "EXEC",
     ]);
 }
+
+/// A refused EXEC answers EXECABORT with the reason and drops the watches even when no MULTI
+/// is open, as redis-server's rejectCommand does: wrong arity, subscribed mode, NOAUTH.
+#[test]
+fn refused_exec_outside_multi_aborts_like_the_oracle() {
+    let pair = Pair::start(&[]);
+    let mut c = pair.conns();
+    let mut other = pair.conns();
+    c.check_all(&["EXEC x", "SET k v1", "WATCH k", "EXEC x y"]);
+    // The refused EXEC dropped the watch: a write from elsewhere no longer aborts the next one.
+    other.check_all(&["SET k v2"]);
+    c.check_all(&["MULTI", "SET k v3", "EXEC", "GET k"]);
+    c.check_all(&["SUBSCRIBE ch", "EXEC", "EXEC 1", "PING"]);
+
+    let locked = Pair::start(&["--requirepass", "pw"]);
+    let mut c = locked.conns();
+    c.check_all(&["EXEC", "EXEC x", "MULTI", "DISCARD", "AUTH pw", "EXEC"]);
+}
