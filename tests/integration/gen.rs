@@ -403,7 +403,14 @@ fn step(rng: &mut Rng, t: &Times) -> Step {
         0 => {
             args.pop();
         }
-        1 if !super::gen_collections::timeout_last(name) => args.push(value(rng)),
+        1 if !super::gen_collections::timeout_last(name) => {
+            args.push(value(rng));
+            // ZRANK and ZREVRANK take a fourth argument (WITHSCORE, Redis 7.2) that the 7.0
+            // oracle refuses by arity: break them past it.
+            if matches!(name, "ZRANK" | "ZREVRANK") {
+                args.push(value(rng));
+            }
+        }
         _ => {}
     }
     let mut name = name.as_bytes().to_vec();
