@@ -33,6 +33,7 @@
 //! - `protocol`: malformed input, inline commands, pipelining, partial writes, RESP3.
 //! - `auth`: `--requirepass`, NOAUTH/WRONGPASS, unauthenticated framing limits.
 //! - `atomicity`: cross-core MSET/RENAME are never observed half-applied.
+//! - `client_cmd`: CLIENT LIST / KILL filters, the `cmd=` and `idle=` fields, SETINFO errors.
 //! - `connection`: connection lifecycle (QUIT, many clients, abrupt disconnects).
 //! - `client_crate`, `redis_cli`: real clients (the `redis` crate, the `redis-cli` binary).
 //! - `cluster`: cluster mode with real nodes (redirects, migrations, nodes.conf, CLUSTER replies
@@ -46,6 +47,7 @@ mod integration {
     pub mod auth;
     pub mod bitmap;
     pub mod blocking;
+    pub mod client_cmd;
     pub mod client_crate;
     pub mod cluster;
     pub mod cluster_bus;

@@ -179,6 +179,15 @@ impl CmdError {
     pub fn other(text: impl Into<Cow<'static, str>>) -> Self {
         CmdError::Other(text.into())
     }
+
+    /// An error whose text quotes a client argument as C's `%s` prints it (up to a NUL):
+    /// `before`, the argument, then `after`.
+    pub fn quoting(before: &str, arg: &[u8], after: &str) -> Self {
+        let mut text = before.as_bytes().to_vec();
+        text.extend_from_slice(c_string(arg));
+        text.extend_from_slice(after.as_bytes());
+        CmdError::Raw(text)
+    }
 }
 
 /// Writes `err` as an error reply.
@@ -213,7 +222,7 @@ pub fn unknown_command(name: &[u8], rest: &[&[u8]]) -> CmdError {
 }
 
 /// Bytes up to the first NUL, as C's `%s` prints them.
-fn c_string(bytes: &[u8]) -> &[u8] {
+pub fn c_string(bytes: &[u8]) -> &[u8] {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     &bytes[..end]
 }

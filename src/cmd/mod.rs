@@ -297,6 +297,20 @@ pub fn container_meta(id: usize) -> Option<&'static meta::CommandMeta> {
         .flatten()
 }
 
+/// The name CLIENT LIST shows as `cmd=` for a call of table entry `id` with `args`, as
+/// redis-server's `lastcmd->fullname`: the entry's name, `container|sub` for a container
+/// given a subcommand, `NULL` for an unknown subcommand. Allocation free; only a container's
+/// call pays for a search of its subcommands.
+pub fn full_name(id: usize, cmd: &'static Command, args: &Args) -> &'static str {
+    if args.len() < 2 {
+        return cmd.name;
+    }
+    match container_meta(id) {
+        None => cmd.name,
+        Some(container) => meta::lookup_sub(container, args.get(1)).map_or("NULL", |s| s.name),
+    }
+}
+
 pub fn all() -> impl Iterator<Item = &'static Command> {
     families().into_iter().flat_map(|f| f.iter())
 }

@@ -73,9 +73,12 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
                 {
                     break;
                 }
+                handle.touch(ctx.recent_ms());
                 continue;
             }
         };
+        // As redis-server, reads and writes count as activity (CLIENT LIST's `idle`).
+        handle.touch(ctx.recent_ms());
         conn.filled += n;
         ctx.stats
             .net_input_bytes
@@ -93,6 +96,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
             if registration.send(&mut conn.out.buf).await.is_err() {
                 break;
             }
+            handle.touch(ctx.recent_ms());
             ctx.stats
                 .net_output_bytes
                 .set(ctx.stats.net_output_bytes.get() + len as u64);
@@ -311,12 +315,13 @@ async fn dispatch(
     pending: &mut Pending,
 ) -> Flow {
     let Some((id, cmd)) = cmd::lookup(args.get(0)) else {
+        sess.handle.last_cmd.set("NULL");
         sess.asking = false;
         sess.txn.flag();
         let rest: Vec<&[u8]> = args.iter().skip(1).collect();
         return pending.reject(ctx, None, out, &unknown_command(args.get(0), &rest));
     };
-    sess.handle.last_cmd.set(cmd.name);
+    sess.handle.last_cmd.set(cmd::full_name(id, cmd, &args));
     let asking = sess.asking && !matches!(cmd.exec, Exec::Session(SessionCmd::Asking));
     // As in redis-server, ASKING before MULTI lasts until EXEC or DISCARD.
     if !multi::keeps_asking(sess, cmd) {

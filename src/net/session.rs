@@ -58,7 +58,6 @@ pub fn exec(
     args: Args,
     out: &mut Reply,
 ) -> Flow {
-    sess.handle.last_active_ms.set(clock::unix_ms());
     match which {
         SessionCmd::Ping if super::subscriber::subscribed_ping(sess, &args, out) => {}
         SessionCmd::Ping => match args.len() {

@@ -269,6 +269,15 @@ impl CoreCtx {
         }
     }
 
+    /// A recent Unix time in milliseconds, without reading the clock: the keyspace's, which
+    /// every command reaching the keyspace and each active-expiry cycle (`hz` times a second)
+    /// refresh. Good enough for figures counted in seconds, such as CLIENT LIST's `idle`.
+    pub fn recent_ms(&self) -> i64 {
+        self.ks
+            .try_borrow()
+            .map_or_else(|_| clock::unix_ms(), |ks| ks.now_ms)
+    }
+
     /// This core's keyspace, with its clock set to now: the one way commands reach it.
     pub fn keyspace(&self) -> RefMut<'_, Keyspace> {
         let mut ks = self.ks.borrow_mut();

@@ -5,6 +5,7 @@
 //! only borrowed inside synchronous steps.
 
 pub mod blocking;
+pub mod client_cmd;
 pub mod clients;
 pub mod config_cmd;
 pub mod core;
