@@ -73,10 +73,9 @@ pub async fn client(
         "list" => list(ctx, args, out).await,
         "kill" if args.len() >= 3 => kill(ctx, sess, args, out).await,
         "unblock" if args.len() == 3 || args.len() == 4 => unblock(ctx, args, out).await,
-        "unblock" if args.len() > 4 => out.error(&format!(
-            "ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
-            String::from_utf8_lossy(args.get(1))
-        )),
+        "unblock" if args.len() > 4 => {
+            out.error_bytes(&CmdError::subcommand_syntax(args.get(1), b"client").bytes())
+        }
         "getredir" if args.len() == 2 => out.int(-1),
         "help" if args.len() == 2 => {
             let lines = [
