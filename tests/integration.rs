@@ -34,6 +34,7 @@
 //! - `auth`: `--requirepass`, NOAUTH/WRONGPASS, unauthenticated framing limits.
 //! - `atomicity`: cross-core MSET/RENAME are never observed half-applied.
 //! - `client_cmd`: CLIENT LIST / KILL filters, the `cmd=` and `idle=` fields, SETINFO errors.
+//! - `config_cmd`: CONFIG GET/SET of redis-server's hidden directives.
 //! - `connection`: connection lifecycle (QUIT, many clients, abrupt disconnects).
 //! - `client_crate`, `redis_cli`: real clients (the `redis` crate, the `redis-cli` binary).
 //! - `cluster`: cluster mode with real nodes (redirects, migrations, nodes.conf, CLUSTER replies
@@ -52,6 +53,7 @@ mod integration {
     pub mod cluster;
     pub mod cluster_bus;
     pub mod cluster_script;
+    pub mod config_cmd;
     pub mod connection;
     pub mod differential;
     pub mod gen;

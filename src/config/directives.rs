@@ -1,5 +1,5 @@
 //! The directive table: every directive redis-server 7.0 lists in `CONFIG GET *`, plus
-//! SoliKV's own (`shards`, `cores`, `pin`), each with its value kind, its default exactly as
+//! SoliKV's own (`shards`, `cores`, `pin`) and redis-server's hidden ones, each with its value kind, its default exactly as
 //! `CONFIG GET` prints it, whether `CONFIG SET` may change it, and whether SoliKV acts on it or
 //! only accepts it so that existing redis.conf files and tools keep working.
 //!
@@ -93,11 +93,14 @@ pub enum Group {
     Encoding,
     Acl,
     Tls,
+    /// redis-server's hidden directives (test and debug knobs): CONFIG GET reports them only
+    /// when asked by exact name, never through a pattern.
+    Hidden,
 }
 
 impl Group {
     /// Every group, in `--help` order.
-    pub const ALL: [Group; 12] = [
+    pub const ALL: [Group; 13] = [
         Group::Solikv,
         Group::Network,
         Group::General,
@@ -110,6 +113,7 @@ impl Group {
         Group::Encoding,
         Group::Acl,
         Group::Tls,
+        Group::Hidden,
     ];
 
     /// The `--help` heading of the group.
@@ -127,6 +131,7 @@ impl Group {
             Group::Encoding => "Encoding",
             Group::Acl => "ACL",
             Group::Tls => "TLS",
+            Group::Hidden => "Hidden (reported by CONFIG GET of the exact name only)",
         }
     }
 }
@@ -155,7 +160,8 @@ const U64_MAX: u64 = u64::MAX;
 macro_rules! table {
     ($($name:literal, $kind:expr, $default:literal, $access:ident, $support:ident, $group:ident,
         $doc:literal;)*) => {
-        /// Every directive, SoliKV's first, then redis-server's in name order.
+        /// Every directive, SoliKV's first, then redis-server's in name order, its hidden ones
+        /// last.
         pub static DIRECTIVES: &[Directive] = {
             use Kind::*;
             &[$(Directive {
@@ -524,6 +530,18 @@ table! {
         "Sorted set entries kept in the compact encoding";
     "zset-max-listpack-value", Memory { min: 0, max: MEM_MAX }, "64", Mutable, Applied, Encoding,
         "Largest sorted set member kept in the compact encoding";
+    "key-load-delay", Int { min: I32_MIN, max: I32_MAX }, "0", Mutable, Ignored, Hidden,
+        "Delay per key while loading data (a redis-server test knob)";
+    "loading-process-events-interval-bytes", Int { min: 1024, max: I32_MAX }, "2097152", Mutable,
+        Ignored, Hidden, "Bytes loaded between event loop passes (a redis-server test knob)";
+    "lua-enable-deprecated-api", Bool, "no", Immutable, Ignored, Hidden,
+        "Deprecated Lua API access (a redis-server knob)";
+    "rdb-key-save-delay", Int { min: I32_MIN, max: I32_MAX }, "0", Mutable, Ignored, Hidden,
+        "Delay per key while saving data (a redis-server test knob)";
+    "use-exit-on-panic", Bool, "no", Mutable, Ignored, Hidden,
+        "Exit instead of aborting on a panic (a redis-server test knob)";
+    "watchdog-period", Int { min: 0, max: I32_MAX }, "0", Mutable, Ignored, Hidden,
+        "Software watchdog period in milliseconds (a redis-server debug knob)";
 }
 
 /// Other names redis-server accepts for a directive, as `(alias, directive)`. CONFIG GET
@@ -564,7 +582,8 @@ pub fn lookup(name: &str) -> Option<usize> {
         .position(|d| d.name.eq_ignore_ascii_case(name))
 }
 
-/// Every name CONFIG GET can report, aliases included, with the directive it refers to.
+/// Every name a CONFIG GET pattern can report, aliases included, with the directive it refers
+/// to (hidden directives answer only to their exact name).
 pub fn all_names() -> impl Iterator<Item = (&'static str, usize)> {
     let aliases = ALIASES.iter().filter_map(|&(alias, target)| {
         DIRECTIVES
@@ -575,6 +594,7 @@ pub fn all_names() -> impl Iterator<Item = (&'static str, usize)> {
     DIRECTIVES
         .iter()
         .enumerate()
+        .filter(|(_, d)| d.group != Group::Hidden)
         .map(|(i, d)| (d.name, i))
         .chain(aliases)
 }
