@@ -253,6 +253,18 @@ pub const CLIENT_UNBLOCK: CommandMeta = CommandMeta {
     ..CommandMeta::EMPTY
 };
 
+pub const CLIENT_GETREDIR: CommandMeta = CommandMeta {
+    name: "client|getredir",
+    arity: 2,
+    flags: &["noscript", "loading", "stale"],
+    acl_categories: &["@slow", "@connection"],
+    group: "connection",
+    since: "6.0.0",
+    summary: "Gives the client receiving this connection's tracking redirects: always -1.",
+    complexity: "O(1)",
+    ..CommandMeta::EMPTY
+};
+
 pub const CLIENT_NO_EVICT: CommandMeta = CommandMeta {
     name: "client|no-evict",
     arity: 3,
@@ -304,6 +316,7 @@ pub const CLIENT: CommandMeta = CommandMeta {
         CLIENT_INFO,
         CLIENT_KILL,
         CLIENT_UNBLOCK,
+        CLIENT_GETREDIR,
         CLIENT_NO_EVICT,
         CLIENT_NO_TOUCH,
         CLIENT_HELP,

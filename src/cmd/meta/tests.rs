@@ -73,8 +73,8 @@ fn container_entries_match_oracle_up_to_their_subcommands() {
     let heads = [
         (
             "client",
-            "*1\r\n*10\r\n$6\r\nclient\r\n:-2\r\n*0\r\n:0\r\n:0\r\n:0\r\n*1\r\n+@slow\r\n*0\r\n*0\r\n*11\r\n",
-            "*1\r\n*10\r\n$6\r\nclient\r\n:-2\r\n~0\r\n:0\r\n:0\r\n:0\r\n~1\r\n+@slow\r\n~0\r\n~0\r\n*11\r\n",
+            "*1\r\n*10\r\n$6\r\nclient\r\n:-2\r\n*0\r\n:0\r\n:0\r\n:0\r\n*1\r\n+@slow\r\n*0\r\n*0\r\n*12\r\n",
+            "*1\r\n*10\r\n$6\r\nclient\r\n:-2\r\n~0\r\n:0\r\n:0\r\n:0\r\n~1\r\n+@slow\r\n~0\r\n~0\r\n*12\r\n",
         ),
         (
             "command",
@@ -101,6 +101,11 @@ fn container_entries_match_oracle_up_to_their_subcommands() {
     assert_eq!(
         text(&run(Proto::Resp2, "COMMAND INFO client|setinfo")),
         setinfo
+    );
+    let getredir = "*1\r\n*10\r\n$15\r\nclient|getredir\r\n:2\r\n*3\r\n+noscript\r\n+loading\r\n+stale\r\n:0\r\n:0\r\n:0\r\n*2\r\n+@slow\r\n+@connection\r\n*0\r\n*0\r\n*0\r\n";
+    assert_eq!(
+        text(&run(Proto::Resp2, "COMMAND INFO client|getredir")),
+        getredir
     );
 }
 
