@@ -150,6 +150,47 @@ fn status_reply(lua: &Lua, args: MultiValue) -> mlua::Result<Value> {
     }
 }
 
+/// `redis.acl_check_cmd(command, args...)`: whether the script's user may run the command.
+/// SoliKV has only redis-server's `default` user, allowed everything, so every command the
+/// table knows is allowed; an unknown command or container subcommand raises, as in
+/// redis-server.
+fn acl_check_cmd(lua: &Lua, args: MultiValue) -> Outcome {
+    if current().is_none() {
+        return fail(
+            lua,
+            "redis.acl_check_cmd can only be called inside a script invocation",
+        );
+    }
+    if args.is_empty() {
+        return fail(
+            lua,
+            "Please specify at least one argument for this redis lib call",
+        );
+    }
+    let mut argv = Vec::with_capacity(args.len());
+    for v in args.iter() {
+        match as_bytes(lua, v) {
+            Some(bytes) => argv.push(bytes),
+            None => {
+                return fail(
+                    lua,
+                    "Lua redis lib command arguments must be strings or integers",
+                )
+            }
+        }
+    }
+    let known = crate::cmd::lookup(&argv[0]).is_some_and(|(id, _)| {
+        match (crate::cmd::container_meta(id), argv.get(1)) {
+            (Some(container), Some(sub)) => crate::cmd::meta::lookup_sub(container, sub).is_some(),
+            _ => true,
+        }
+    });
+    if !known {
+        return fail(lua, "Invalid command passed to redis.acl_check_cmd()");
+    }
+    Ok(Value::Boolean(true))
+}
+
 /// The `redis` table before the prelude adds `call`, `pcall` and the raising wrappers.
 pub fn redis_table(lua: &Lua) -> mlua::Result<Table> {
     let t = lua.create_table()?;
@@ -159,6 +200,7 @@ pub fn redis_table(lua: &Lua) -> mlua::Result<Table> {
     t.raw_set("set_repl", lua.create_function(set_repl)?)?;
     t.raw_set("error_reply", lua.create_function(error_reply)?)?;
     t.raw_set("status_reply", lua.create_function(status_reply)?)?;
+    t.raw_set("acl_check_cmd", lua.create_function(acl_check_cmd)?)?;
     t.raw_set("replicate_commands", lua.create_function(|_, ()| Ok(true))?)?;
     t.raw_set("breakpoint", lua.create_function(|_, ()| Ok(false))?)?;
     t.raw_set("debug", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
