@@ -179,13 +179,18 @@ fn getkeys(line: &[&[u8]], with_flags: bool, reply: &mut Reply) {
         return;
     }
     let keys = match command_keys(meta, line) {
-        Ok(keys) if keys.is_empty() => Err(KeysError::InvalidArguments),
-        other => other,
-    };
-    let keys = match keys {
-        Ok(keys) => keys,
-        Err(e) => {
-            reply.error(e.message());
+        Ok(keys) if !keys.is_empty() => keys,
+        Err(KeysError::WrongArity) => {
+            reply.error(KeysError::WrongArity.message());
+            return;
+        }
+        // No key found: fine for a command whose keys are optional (EVAL with numkeys 0).
+        _ if meta.flags.contains(&"no_mandatory_keys") => {
+            reply.array(0);
+            return;
+        }
+        _ => {
+            reply.error(KeysError::InvalidArguments.message());
             return;
         }
     };
