@@ -140,18 +140,26 @@ fn server(ctx: &CoreCtx, s: &mut String) -> &'static str {
     let exe = std::env::current_exe()
         .map(|p| p.display().to_string())
         .unwrap_or_default();
+    let config_file = ctx
+        .config
+        .borrow()
+        .config_file()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    // redis-server's LRU clock: seconds, in 24 bits.
+    let lru_clock = (clock::unix_ms() / 1000) & ((1 << 24) - 1);
     let _ = write!(
         s,
         "redis_version:{REDIS_VERSION}\r\nredis_git_sha1:00000000\r\nredis_git_dirty:0\r\n\
-         redis_build_id:0\r\nredis_mode:{mode}\r\nos:{} {}\r\narch_bits:64\r\n\
+         redis_build_id:0\r\nredis_mode:{mode}\r\nos:{}\r\narch_bits:64\r\n\
          monotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:io_uring\r\n\
-         atomicvar_api:c11-builtin\r\nprocess_id:{}\r\nprocess_supervised:no\r\nrun_id:{}\r\n\
+         atomicvar_api:c11-builtin\r\ngcc_version:0.0.0\r\nprocess_id:{}\r\n\
+         process_supervised:no\r\nrun_id:{}\r\n\
          tcp_port:{}\r\nserver_time_usec:{}\r\nuptime_in_seconds:{uptime}\r\n\
-         uptime_in_days:{}\r\nhz:{}\r\nconfigured_hz:{}\r\nexecutable:{exe}\r\n\
-         io_threads_active:0\r\nsolikv_version:{}\r\nsolikv_data_cores:{}\r\n\
+         uptime_in_days:{}\r\nhz:{}\r\nconfigured_hz:{}\r\nlru_clock:{lru_clock}\r\n\
+         executable:{exe}\r\nconfig_file:{config_file}\r\nio_threads_active:0\r\nsolikv_version:{}\r\nsolikv_data_cores:{}\r\n\
          solikv_shards:{}\r\n",
-        std::env::consts::OS,
-        std::env::consts::ARCH,
+        os_name(),
         std::process::id(),
         ctx.shared.run_id,
         opts.port,
@@ -164,6 +172,30 @@ fn server(ctx: &CoreCtx, s: &mut String) -> &'static str {
         ctx.nshards,
     );
     "Server"
+}
+
+/// `uname`'s system name, release and machine, as redis-server's `os` field
+/// (`Linux 6.1.0 x86_64`).
+fn os_name() -> String {
+    // SAFETY: `uname` fills the zeroed struct; its fields are NUL-terminated C strings.
+    let mut u: libc::utsname = unsafe { std::mem::zeroed() };
+    if unsafe { libc::uname(&mut u) } != 0 {
+        return format!("{} {}", std::env::consts::OS, std::env::consts::ARCH);
+    }
+    let field = |f: &[libc::c_char]| {
+        let bytes: Vec<u8> = f
+            .iter()
+            .take_while(|&&c| c != 0)
+            .map(|&c| c as u8)
+            .collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    format!(
+        "{} {} {}",
+        field(&u.sysname),
+        field(&u.release),
+        field(&u.machine)
+    )
 }
 
 fn clients(ctx: &CoreCtx, s: &mut String) -> &'static str {

@@ -108,3 +108,34 @@ fn command_and_error_counts_match_redis() {
         "only CONFIG itself after RESETSTAT"
     );
 }
+
+/// INFO server lists redis-server's fields in its order (tools and client libraries parse
+/// them), with the values that describe the machine equal: `os` (uname's system, release and
+/// machine), `arch_bits`, `redis_mode`; SoliKV adds only its own `solikv_*` fields at the end.
+#[test]
+fn server_section_has_the_oracles_fields_in_order() {
+    let pair = Pair::start(&[]);
+    let mut c = pair.conns();
+    let (ours, oracle) = c.both(&[b"INFO", b"server"]);
+    let fields = |info: &[u8]| -> Vec<(String, String)> {
+        text(info)
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .filter(|(name, _)| !name.starts_with("solikv_"))
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
+    };
+    let (ours, oracle) = (fields(&ours), fields(&oracle));
+    let names = |f: &[(String, String)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&ours), names(&oracle));
+    for same in [
+        "os",
+        "arch_bits",
+        "redis_mode",
+        "redis_version",
+        "config_file",
+    ] {
+        let value = |f: &[(String, String)]| f.iter().find(|(n, _)| n == same).cloned();
+        assert_eq!(value(&ours), value(&oracle), "{same}");
+    }
+}
