@@ -382,6 +382,26 @@ pub fn start_handshake(
     cport: u16,
     now_ms: u64,
 ) -> bool {
+    start_handshake_as(
+        state,
+        ip,
+        port,
+        cport,
+        now_ms,
+        flags::HANDSHAKE | flags::MEET,
+    )
+}
+
+/// [`start_handshake`] with the new node's flags: a node that MEETs us is greeted with a PING
+/// (`HANDSHAKE` alone), as redis-server does, where a node we are told to meet gets a MEET.
+pub fn start_handshake_as(
+    state: &mut ClusterState,
+    ip: &str,
+    port: u16,
+    cport: u16,
+    now_ms: u64,
+    node_flags: u16,
+) -> bool {
     let pending = state
         .nodes
         .iter()
@@ -389,7 +409,7 @@ pub fn start_handshake(
     if pending {
         return false;
     }
-    let mut node = Node::new(NodeId::random(), flags::HANDSHAKE | flags::MEET);
+    let mut node = Node::new(NodeId::random(), node_flags);
     node.ip = ip.to_string();
     node.port = port;
     node.cport = cport;

@@ -7,7 +7,7 @@
 //! types to [`Header`] / [`Gossip`] (node ids as 40 hex bytes, Redis's flag bits from
 //! [`super::node::flags`], unix milliseconds) and carries out the returned [`Effects`].
 
-use super::exec::start_handshake;
+use super::exec::{start_handshake, start_handshake_as};
 use super::node::{flags, NodeId};
 use super::state::ClusterState;
 
@@ -103,7 +103,7 @@ pub fn on_message(
         learn_my_ip(state, kind, link);
         if !sender_known && kind == Kind::Meet {
             let ip = h.ip.clone().unwrap_or_else(|| link.peer_ip.clone());
-            start_handshake(state, &ip, h.port, h.cport, now_ms);
+            start_handshake_as(state, &ip, h.port, h.cport, now_ms, flags::HANDSHAKE);
             process_gossip(state, None, gossip, now_ms);
         }
         fx.reply_pong = true;

@@ -122,6 +122,10 @@ fn meet_from_unknown_node_learns_our_ip_and_starts_a_handshake() {
     assert_eq!(b.myself().ip, "10.0.0.2");
     let hs = b.nodes.iter().find(|n| n.has(flags::HANDSHAKE)).unwrap();
     assert_eq!((hs.ip.as_str(), hs.port), ("10.0.0.1", 7000));
+    // The node that met us is greeted with a PING, not a MEET of our own (redis-server's
+    // clusterProcessPacket creates it with HANDSHAKE only).
+    let hs = hs.id;
+    assert_eq!(greeting(&b, &hs), Kind::Ping);
 }
 
 #[test]
