@@ -123,23 +123,15 @@ fn client_list_filters_select_the_same_clients_as_oracle() {
     wait_for_count(&mut c, &[b"CLIENT", b"LIST", b"TYPE", b"NORMAL"], 1);
     wait_for_count(&mut c, &[b"CLIENT", b"LIST"], 3);
     // Each server's subscriber, listed by its own id, twice and around unknown ids.
+    let list_twice = |server: &Server, id: &str| {
+        let id = id.as_bytes();
+        server
+            .conn()
+            .call(&[b"CLIENT", b"LIST", b"ID", id, b"999999", id])
+    };
     let (subject, oracle) = (
-        pair.subject.conn().call(&[
-            b"CLIENT",
-            b"LIST",
-            b"ID",
-            ids[0].as_bytes(),
-            b"999999",
-            ids[0].as_bytes(),
-        ]),
-        pair.oracle.conn().call(&[
-            b"CLIENT",
-            b"LIST",
-            b"ID",
-            ids[1].as_bytes(),
-            b"999999",
-            ids[1].as_bytes(),
-        ]),
+        list_twice(&pair.subject, &ids[0]),
+        list_twice(&pair.oracle, &ids[1]),
     );
     for (reply, id) in [(&subject, &ids[0]), (&oracle, &ids[1])] {
         let found = lines(reply);
