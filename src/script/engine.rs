@@ -154,31 +154,10 @@ fn call_impl(lua: &Lua, raise: bool, args: MultiValue) -> mlua::Result<Value> {
         return Err(mlua::Error::runtime("no script running"));
     };
     check_time(&cur)?;
-    if args.is_empty() {
-        let err = error_table(
-            lua,
-            b"Please specify at least one argument for this redis lib call",
-        )?;
-        return fail(lua, raise, err);
-    }
-    let mut argv = Vec::with_capacity(args.len());
-    for v in args {
-        let bytes = match &v {
-            Value::String(s) => s.as_bytes().to_vec(),
-            Value::Number(_) | Value::Integer(_) => match lua.coerce_string(v)? {
-                Some(s) => s.as_bytes().to_vec(),
-                None => Vec::new(),
-            },
-            _ => {
-                let err = error_table(
-                    lua,
-                    b"Lua redis lib command arguments must be strings or integers",
-                )?;
-                return fail(lua, raise, err);
-            }
-        };
-        argv.push(bytes);
-    }
+    let argv = match library::command_args(lua, &args) {
+        Ok(argv) => argv,
+        Err(text) => return fail(lua, raise, error_table(lua, text.as_bytes())?),
+    };
     let sent = cur.events.send(Event::Call {
         args: argv,
         opts: CallOpts {

@@ -150,6 +150,19 @@ fn status_reply(lua: &Lua, args: MultiValue) -> mlua::Result<Value> {
     }
 }
 
+/// The arguments of a `redis.call`-style command line as bytes, or the error text
+/// redis-server gives for none at all or for one that is not a string or a number.
+pub fn command_args(lua: &Lua, args: &MultiValue) -> Result<Vec<Vec<u8>>, &'static str> {
+    if args.is_empty() {
+        return Err("Please specify at least one argument for this redis lib call");
+    }
+    args.iter()
+        .map(|v| {
+            as_bytes(lua, v).ok_or("Lua redis lib command arguments must be strings or integers")
+        })
+        .collect()
+}
+
 /// `redis.acl_check_cmd(command, args...)`: whether the script's user may run the command.
 /// SoliKV has only redis-server's `default` user, allowed everything, so every command the
 /// table knows is allowed; an unknown command or container subcommand raises, as in
@@ -161,31 +174,12 @@ fn acl_check_cmd(lua: &Lua, args: MultiValue) -> Outcome {
             "redis.acl_check_cmd can only be called inside a script invocation",
         );
     }
-    if args.is_empty() {
-        return fail(
-            lua,
-            "Please specify at least one argument for this redis lib call",
-        );
-    }
-    let mut argv = Vec::with_capacity(args.len());
-    for v in args.iter() {
-        match as_bytes(lua, v) {
-            Some(bytes) => argv.push(bytes),
-            None => {
-                return fail(
-                    lua,
-                    "Lua redis lib command arguments must be strings or integers",
-                )
-            }
-        }
-    }
-    let known = crate::cmd::lookup(&argv[0]).is_some_and(|(id, _)| {
-        match (crate::cmd::container_meta(id), argv.get(1)) {
-            (Some(container), Some(sub)) => crate::cmd::meta::lookup_sub(container, sub).is_some(),
-            _ => true,
-        }
-    });
-    if !known {
+    let argv = match command_args(lua, &args) {
+        Ok(argv) => argv,
+        Err(text) => return fail(lua, text),
+    };
+    let words: Vec<&[u8]> = argv.iter().map(Vec::as_slice).collect();
+    if crate::cmd::meta::resolve(&words).is_none() {
         return fail(lua, "Invalid command passed to redis.acl_check_cmd()");
     }
     Ok(Value::Boolean(true))
