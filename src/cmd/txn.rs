@@ -146,11 +146,19 @@ pub fn forced_change<'a>(cmd: &Command, args: Args<'a>, answer: &[u8]) -> Option
         Some(args.get(2))
     } else if cmd.name == "setrange" && args.get(3).is_empty() {
         None
+    } else if cmd.name == "set" && answer.starts_with(b"$") && set_has_nx(args) {
+        // SET NX GET answers the old value exactly when the key existed and nothing was set.
+        None
     } else if ALWAYS_CHANGE.contains(&cmd.name) {
         Some(args.get(1))
     } else {
         None
     }
+}
+
+/// Whether a SET carries the NX option.
+fn set_has_nx(args: Args) -> bool {
+    args.iter().skip(3).any(|a| a.eq_ignore_ascii_case(b"nx"))
 }
 
 #[cfg(test)]
@@ -203,6 +211,9 @@ mod tests {
         run(&mut ks, "SET n 1");
         assert_eq!(unchanged_after(&mut ks, "INCRBY n 0", &["n"]), [false]);
         assert_eq!(unchanged_after(&mut ks, "SET n 2 NX", &["n"]), [true]);
+        assert_eq!(unchanged_after(&mut ks, "SET n 2 NX GET", &["n"]), [true]);
+        assert_eq!(unchanged_after(&mut ks, "SET n 1 XX GET", &["n"]), [false]);
+        assert_eq!(unchanged_after(&mut ks, "SET m 1 NX GET", &["m"]), [false]);
         assert_eq!(unchanged_after(&mut ks, "SETRANGE n 0 ", &["n"]), [true]);
         assert_eq!(unchanged_after(&mut ks, "APPEND n x", &["n"]), [false]);
         assert_eq!(
