@@ -215,6 +215,9 @@ mod tests {
         assert_eq!(unchanged_after(&mut ks, "SET n 1 XX GET", &["n"]), [false]);
         assert_eq!(unchanged_after(&mut ks, "SET m 1 NX GET", &["m"]), [false]);
         assert_eq!(unchanged_after(&mut ks, "SETRANGE n 0 ", &["n"]), [true]);
+        assert_eq!(unchanged_after(&mut ks, "GETEX n PERSIST", &["n"]), [true]);
+        assert_eq!(unchanged_after(&mut ks, "GETEX n EX 100", &["n"]), [false]);
+        assert_eq!(unchanged_after(&mut ks, "GETEX n PERSIST", &["n"]), [false]);
         assert_eq!(unchanged_after(&mut ks, "APPEND n x", &["n"]), [false]);
         assert_eq!(
             unchanged_after(&mut ks, "SINTERSTORE d s s", &["s", "d"]),

@@ -384,6 +384,7 @@ fn getex(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
     let Some(bytes) = entry.value.str_bytes() else {
         return reply_error(reply, &CmdError::WrongType);
     };
+    let volatile = entry.expire_at() != 0;
     let expire_at = match opts.expire {
         None => None,
         Some((unit, at)) => match unit.resolve(args.get(at), now, "getex") {
@@ -399,7 +400,8 @@ fn getex(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
         Some((_, ms)) => {
             ks.set_expire(key, ms);
         }
-        None if opts.persist => {
+        // As PERSIST, a key without a TTL is left alone (WATCH sees no change).
+        None if opts.persist && volatile => {
             ks.set_expire(key, 0);
         }
         None => {}
