@@ -36,9 +36,11 @@
 #   BENCH_CLIENT_THREADS  redis-benchmark --threads (default: unset, its single-threaded mode)
 #   BENCH_RUN_TIMEOUT     seconds one redis-benchmark invocation may take (default 300)
 #   BENCH_ZSET_MEMBERS    members of bench:zset, the sorted set ZRANGE reads (default 1000)
+#   BENCH_MEMTIER  "no" skips the memtier_benchmark workloads, which otherwise run whenever
+#                  memtier_benchmark is on PATH (default yes)
 #
 # The Markdown report goes to stdout, progress to stderr. Needs redis-server, redis-cli,
-# redis-benchmark (7.x) and python3.
+# redis-benchmark (7.x) and python3; uses memtier_benchmark too when it is on PATH.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -81,6 +83,14 @@ readonly WORKLOADS=(
   "eval-incr-P1    1   1  EVAL return(redis.call('incr',KEYS[1])) 1 bench:counter"
 )
 
+# The same 1:10 SET:GET mix from memtier_benchmark, when it is on PATH (one invocation per run:
+# memtier mixes the commands itself). Same columns; the arguments follow the common ones (-s -p
+# -t 1 -c -n --pipeline -d and random keys memtier-1 .. memtier-K, which the fill step writes).
+readonly MEMTIER_WORKLOADS=(
+  "memtier-set-get-P1    1  11  --ratio=1:10"
+  "memtier-set-get-P16  16  44  --ratio=1:10"
+)
+
 # ---- Settings ---------------------------------------------------------------------------------------
 
 usage() {
@@ -119,6 +129,16 @@ fi
 readonly CLIENT_THREAD_ARGS
 require_positive "$N" "$CLIENTS" "$KEYSPACE" "$DATA_SIZE" "$RUN_TIMEOUT" "$ZSET_MEMBERS"
 require_tools redis-server redis-cli redis-benchmark python3 timeout git
+MEMTIER=no
+if [[ ${BENCH_MEMTIER:-yes} != no ]] && command -v memtier_benchmark >/dev/null; then
+  MEMTIER=yes
+fi
+readonly MEMTIER
+TABLE=("${WORKLOADS[@]}")
+if [[ $MEMTIER == yes ]]; then
+  TABLE+=("${MEMTIER_WORKLOADS[@]}")
+fi
+readonly TABLE
 
 # quote WORD... — the words as one line that a shell would split back into the same words.
 quote() {
@@ -140,7 +160,7 @@ quote() {
 # The exact command line, with the settings that came from the environment.
 COMMAND_LINE=""
 for var in SOLIKV_CMD SOLIKV_ARGS REDIS_CMD BENCH_ROUNDS BENCH_N BENCH_CLIENTS BENCH_KEYSPACE \
-  BENCH_DATA_SIZE BENCH_CLIENT_THREADS BENCH_RUN_TIMEOUT BENCH_ZSET_MEMBERS; do
+  BENCH_DATA_SIZE BENCH_CLIENT_THREADS BENCH_RUN_TIMEOUT BENCH_ZSET_MEMBERS BENCH_MEMTIER; do
   if [[ -n ${!var:-} ]]; then
     COMMAND_LINE+="$var=$(quote "${!var}") "
   fi
@@ -151,7 +171,7 @@ readonly COMMAND_LINE
 # The workloads to run, in table order, each once.
 ALL=()
 SELECTED=()
-for line in "${WORKLOADS[@]}"; do
+for line in "${TABLE[@]}"; do
   read -r name _ <<<"$line"
   [[ " ${ALL[*]} " == *" $name "* ]] && continue
   ALL+=("$name")
@@ -245,6 +265,10 @@ for side in solikv redis; do
   timeout "$RUN_TIMEOUT" python3 "$UTIL" fill 127.0.0.1 "${PORT[$side]}" "$KEYSPACE" "$DATA_SIZE"
   timeout "$RUN_TIMEOUT" python3 "$UTIL" fill-zset 127.0.0.1 "${PORT[$side]}" bench:zset \
     "$ZSET_MEMBERS"
+  if [[ $MEMTIER == yes ]]; then
+    timeout "$RUN_TIMEOUT" python3 "$UTIL" fill-memtier 127.0.0.1 "${PORT[$side]}" "$KEYSPACE" \
+      "$DATA_SIZE"
+  fi
 done
 
 # ---- Runs -----------------------------------------------------------------------------------------
@@ -252,18 +276,30 @@ done
 readonly TSV="$WORK/results.tsv"
 : >"$TSV"
 
-# run_step WORKLOAD ROUND SIDE STEP PIPELINE UNITS ARGS... — one redis-benchmark invocation.
+# run_step WORKLOAD ROUND SIDE STEP PIPELINE UNITS ARGS... — one load generator invocation:
+# memtier_benchmark for the memtier-* workloads, redis-benchmark for the others.
 run_step() {
   local workload=$1 round=$2 side=$3 step=$4 pipeline=$5 units=$6
   shift 6
-  local other=redis requests=$((units * N)) out before after other_before other_after
+  local other=redis requests=$((units * N)) out before after other_before other_after per_client
   [[ $side == redis ]] && other=solikv
   out="$WORK/$workload.r$round.$side.$step.txt"
 
   before=$(cpu_ticks "${PID[$side]}")
   other_before=$(cpu_ticks "${PID[$other]}")
-  run_benchmark "$out" "$side" -h 127.0.0.1 -p "${PORT[$side]}" -c "$CLIENTS" \
-    -n "$requests" -r "$KEYSPACE" -d "$DATA_SIZE" -P "$pipeline" "${CLIENT_THREAD_ARGS[@]}" "$@"
+  if [[ $workload == memtier-* ]]; then
+    # memtier counts requests per connection.
+    per_client=$(((requests + CLIENTS - 1) / CLIENTS))
+    requests=$((per_client * CLIENTS))
+    run_benchmark "$out" "$side" memtier_benchmark -s 127.0.0.1 -p "${PORT[$side]}" \
+      --protocol=redis -t 1 -c "$CLIENTS" -n "$per_client" --pipeline="$pipeline" \
+      -d "$DATA_SIZE" --key-pattern=R:R --key-minimum=1 --key-maximum="$KEYSPACE" \
+      --hide-histogram "$@"
+  else
+    run_benchmark "$out" "$side" redis-benchmark -h 127.0.0.1 -p "${PORT[$side]}" \
+      -c "$CLIENTS" -n "$requests" -r "$KEYSPACE" -d "$DATA_SIZE" -P "$pipeline" \
+      "${CLIENT_THREAD_ARGS[@]}" "$@"
+  fi
   after=$(cpu_ticks "${PID[$side]}")
   other_after=$(cpu_ticks "${PID[$other]}")
 
@@ -274,7 +310,7 @@ run_step() {
 # run_workload WORKLOAD ROUND SIDE — every table line of the workload, in order.
 run_workload() {
   local line fields step=0
-  for line in "${WORKLOADS[@]}"; do
+  for line in "${TABLE[@]}"; do
     read -ra fields <<<"$line"
     [[ ${fields[0]} == "$1" ]] || continue
     step=$((step + 1))
@@ -306,6 +342,12 @@ REPORT="$WORK/report.md"
   echo "- redis-benchmark $(redis-benchmark --version | cut -d' ' -f2): -c $CLIENTS -r $KEYSPACE" \
     "-d $DATA_SIZE ${CLIENT_THREAD_ARGS[*]:-(single-threaded)}; rounds: $ROUNDS; BENCH_N=$N;" \
     "keyspace filled before the runs"
+  if [[ $MEMTIER == yes ]]; then
+    echo "- $(memtier_benchmark --version 2>&1 | head -1): -t 1 -c $CLIENTS" \
+      "--key-maximum $KEYSPACE -d $DATA_SIZE"
+  else
+    echo "- memtier_benchmark: not on PATH, its workloads were not run"
+  fi
   echo
   python3 "$UTIL" report "$TSV" "$(getconf CLK_TCK)"
 } >"$REPORT"

@@ -175,7 +175,7 @@ run_step() {
   out="$WORK/$workload.r$round.$side.$step.txt"
   before=$(cluster_ticks "$side")
   other_before=$(cluster_ticks "$other")
-  run_benchmark "$out" "$side" --cluster -h 127.0.0.1 -p "${PORT[$side:1]}" \
+  run_benchmark "$out" "$side" redis-benchmark --cluster -h 127.0.0.1 -p "${PORT[$side:1]}" \
     -c "$CLIENTS" -n "$requests" -r "$KEYSPACE" -d "$DATA_SIZE" -P "$pipeline" "$@"
   after=$(cluster_ticks "$side")
   other_after=$(cluster_ticks "$other")

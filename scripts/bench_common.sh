@@ -78,7 +78,7 @@ stop_pids() {
   done
 }
 
-# stop_client — stops a redis-benchmark still running (from the EXIT trap).
+# stop_client — stops a load generator still running (from the EXIT trap).
 stop_client() {
   if [[ -n ${CLIENT_PID:-} ]]; then
     kill -TERM "$CLIENT_PID" 2>/dev/null || true
@@ -86,21 +86,22 @@ stop_client() {
   fi
 }
 
-# run_benchmark OUT SIDE ARGS... — runs `redis-benchmark ARGS` bounded by RUN_TIMEOUT, output
-# in OUT (and OUT.err), and sets CLIENT_CPU to the client's CPU seconds (user + system). Call it
+# run_benchmark OUT SIDE TOOL ARGS... — runs `TOOL ARGS` (redis-benchmark or memtier_benchmark)
+# bounded by RUN_TIMEOUT, output in OUT (and OUT.err), and sets CLIENT_CPU to the client's CPU
+# seconds (user + system). Call it
 # directly, not in $(...), so that CLIENT_PID is this shell's. In the background,
 # so that a signal interrupts `wait` and the EXIT trap stops the client at once; `time wait`
 # reports the CPU of the children reaped meanwhile: the client and `timeout`.
 run_benchmark() {
-  local out=$1 side=$2 user sys
-  shift 2
-  timeout "$RUN_TIMEOUT" redis-benchmark "$@" >"$out" 2>"$out.err" &
+  local out=$1 side=$2 tool=$3 user sys
+  shift 3
+  timeout "$RUN_TIMEOUT" "$tool" "$@" >"$out" 2>"$out.err" &
   CLIENT_PID=$!
   local TIMEFORMAT='%3U %3S'
   if ! { time wait "$CLIENT_PID"; } 2>"$out.time"; then
     CLIENT_PID=""
     cat "$out.err" >&2
-    die "redis-benchmark failed or timed out against $side: $*"
+    die "$tool failed or timed out against $side: $*"
   fi
   CLIENT_PID=""
   read -r user sys <"$out.time"
@@ -128,7 +129,7 @@ cpu_model() {
 }
 
 # record_step WORKLOAD ROUND SIDE STEP REQUESTS PIPELINE TICKS IDLE_TICKS OUT — logs one
-# redis-benchmark run (parsed from OUT by bench_util.py) and appends its line to $TSV, with
+# load generator run (parsed from OUT by bench_util.py) and appends its line to $TSV, with
 # CLIENT_CPU from the run_benchmark just before.
 record_step() {
   local workload=$1 round=$2 side=$3 step=$4 requests=$5 pipeline=$6 ticks=$7 idle=$8 out=$9

@@ -6,15 +6,17 @@ Subcommands (all write to stdout; errors go to stderr with a non-zero exit):
   free-ports N                      N distinct free TCP ports on 127.0.0.1, space-separated
   fill HOST PORT KEYS SIZE          SET key:000000000000 .. key:<KEYS-1> to SIZE-byte values
   fill-zset HOST PORT KEY MEMBERS   ZADD MEMBERS members (member:<i>, seeded random scores) to KEY
-  parse FILE                        "title<TAB>ops/s<TAB>p50 ms<TAB>p99 ms" of one redis-benchmark run
+  fill-memtier HOST PORT KEYS SIZE  SET memtier-1 .. memtier-<KEYS> (memtier_benchmark's key names)
+  parse FILE                        "title<TAB>ops/s<TAB>p50 ms<TAB>p99 ms" of one redis-benchmark
+                                    or memtier_benchmark run
   report RESULTS.tsv CLK_TCK        the Markdown tables (summary, then every run)
 
 The keys written by `fill` are the ones redis-benchmark's `-r` produces (`key:` and twelve digits),
 so GETs in the measured runs hit existing keys on both servers.
 
-RESULTS.tsv has one line per redis-benchmark invocation, with these tab-separated columns:
+RESULTS.tsv has one line per load generator invocation, with these tab-separated columns:
 workload, round, side (solikv|redis), step (index within the run), requests, pipeline, server CPU
-ticks, idle-side CPU ticks, client CPU seconds, path of the saved redis-benchmark output.
+ticks, idle-side CPU ticks, client CPU seconds, path of the saved output (redis-benchmark's or memtier_benchmark's, told apart by its text).
 """
 
 import random
@@ -43,18 +45,19 @@ def free_ports(count):
             s.close()
 
 
-def fill(host, port, keys, size, batch=1000, timeout_s=60.0):
-    """Pipelines SETs in batches and checks that every reply is +OK, within a deadline."""
+def fill(host, port, keys, size, key_format=b"key:%012d", first=0, batch=1000, timeout_s=60.0):
+    """SETs the keys key_format % i for i in first .. first+keys-1, pipelined in batches, and
+    checks that every reply is +OK, within a deadline."""
     value = b"x" * size
     deadline = time.monotonic() + timeout_s
     with socket.create_connection((host, port), timeout=10) as conn:
-        for start in range(0, keys, batch):
+        for start in range(first, first + keys, batch):
             if time.monotonic() > deadline:
                 sys.exit(f"fill: not done after {timeout_s:.0f} s")
-            n = min(batch, keys - start)
+            n = min(batch, first + keys - start)
             parts = []
             for i in range(start, start + n):
-                key = b"key:%012d" % i
+                key = key_format % i
                 parts.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n"
                              % (len(key), key, size, value))
             conn.sendall(b"".join(parts))
@@ -140,6 +143,7 @@ class Run:
     def seconds(self):
         return self.completed / self.ops_per_sec
 
+
     def count_within(self, ms):
         """Requests answered within `ms`, interpolated linearly between printed points."""
         prev_ms, prev_count = 0.0, 0
@@ -150,6 +154,51 @@ class Run:
                 return prev_count + (count - prev_count) * (ms - prev_ms) / (point_ms - prev_ms)
             prev_ms, prev_count = point_ms, count
         return prev_count
+
+
+class MemtierRun(Run):
+    """One memtier_benchmark invocation, from the Totals line of its ALL STATS table.
+
+    memtier prints no request count, so it is given (the run's requests in RESULTS.tsv; 0 when
+    only the headline numbers are wanted). Its percentiles are only the printed ones, so runs
+    of several steps cannot be merged: memtier workloads are one step each.
+    """
+
+    def __init__(self, path, requests=0):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = [line.strip() for line in re.split(r"[\r\n]", f.read())]
+        header, rows = None, {}
+        if "ALL STATS" in lines:
+            for line in lines[lines.index("ALL STATS"):]:
+                if header is None:
+                    if line.startswith("Type "):
+                        header = re.split(r"\s{2,}", line)
+                elif line.split() and len(line.split()) == len(header):
+                    rows[line.split()[0]] = dict(zip(header, line.split()))
+                    if line.startswith("Totals "):
+                        break
+        totals = rows.get("Totals")
+        if totals is None:
+            sys.exit(f"{path}: not a complete memtier_benchmark report (no ALL STATS Totals)")
+        try:
+            self.ops_per_sec = float(totals["Ops/sec"])
+            self.p50 = float(totals["p50 Latency"])
+            self.p99 = float(totals["p99 Latency"])
+        except (KeyError, ValueError):
+            sys.exit(f"{path}: memtier's table lacks Ops/sec, p50 or p99 Latency: {header}")
+        # "memtier Sets+Gets": the command types that ran.
+        kinds = [kind for kind, cells in rows.items() if kind != "Totals"
+                 and cells.get("Ops/sec", "0") not in ("0", "0.00", "---")]
+        self.title = "memtier " + "+".join(kinds)
+        self.completed = requests
+        self.points = []
+
+
+def load_run(path, requests=0):
+    """The run saved at `path`, whichever load generator wrote it."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        memtier = "ALL STATS" in f.read()
+    return MemtierRun(path, requests) if memtier else Run(path)
 
 
 def merged_percentile(runs, q):
@@ -227,11 +276,11 @@ def report(tsv_path, clk_tck):
     workloads = []
     with open(tsv_path, encoding="utf-8") as f:
         for line in f:
-            w, rnd, side, step, _req, _pipe, ticks, idle, client, path = line.rstrip("\n").split("\t")
+            w, rnd, side, step, req, _pipe, ticks, idle, client, path = line.rstrip("\n").split("\t")
             if w not in workloads:
                 workloads.append(w)
             runs.setdefault((w, int(rnd), side), []).append(
-                (int(step), Run(path), int(ticks), int(idle), float(client)))
+                (int(step), load_run(path, int(req)), int(ticks), int(idle), float(client)))
 
     # rows[(workload, step label)][side] = list of Row, one per round
     rows = {}
@@ -303,8 +352,10 @@ def main(argv):
         fill(args[0], int(args[1]), int(args[2]), int(args[3]))
     elif cmd == "fill-zset" and len(args) == 4:
         fill_zset(args[0], int(args[1]), args[2], int(args[3]))
+    elif cmd == "fill-memtier" and len(args) == 4:
+        fill(args[0], int(args[1]), int(args[2]), int(args[3]), b"memtier-%d", 1)
     elif cmd == "parse" and len(args) == 1:
-        r = Run(args[0])
+        r = load_run(args[0])
         print(f"{r.title}\t{r.ops_per_sec:.0f}\t{r.p50:.3f}\t{r.p99:.3f}")
     elif cmd == "report" and len(args) == 2:
         report(args[0], int(args[1]))
