@@ -142,7 +142,7 @@ pub fn forced_change<'a>(cmd: &Command, args: Args<'a>, answer: &[u8]) -> Option
             1
         };
         (answer != b":0\r\n").then(|| args.get(dst))
-    } else if matches!(cmd.name, "lmove" | "rpoplpush") {
+    } else if matches!(cmd.name, "lmove" | "rpoplpush" | "blmove" | "brpoplpush") {
         Some(args.get(2))
     } else if cmd.name == "setrange" && args.get(3).is_empty() {
         None
@@ -227,6 +227,15 @@ mod tests {
         assert_eq!(unchanged_after(&mut ks, "LREM l 0 zz", &["l"]), [true]);
         assert_eq!(unchanged_after(&mut ks, "LTRIM l 0 -1", &["l"]), [false]);
         assert_eq!(unchanged_after(&mut ks, "RPOPLPUSH l l", &["l"]), [false]);
+        run(&mut ks, "RPUSH one a");
+        assert_eq!(
+            unchanged_after(&mut ks, "BRPOPLPUSH one one 1", &["one"]),
+            [false]
+        );
+        assert_eq!(
+            unchanged_after(&mut ks, "BLMOVE one one LEFT LEFT 1", &["one"]),
+            [false]
+        );
         assert_eq!(unchanged_after(&mut ks, "RENAME l l", &["l"]), [true]);
         assert!(ks.watches.is_empty());
     }

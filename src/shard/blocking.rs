@@ -155,7 +155,17 @@ fn serve_one(ctx: &CoreCtx, waiter: &Waiter, key: &[u8]) {
         }
     }
     let mut reply = Reply::new(waiter.proto);
-    let served = serve_key(&mut ctx.keyspace(), &waiter.req, key, &mut reply);
+    let mut ks = ctx.keyspace();
+    let served = serve_key(&mut ks, &waiter.req, key, &mut reply);
+    if served && !ks.watches.is_empty() {
+        // The pop (and BLMOVE's push) changed the keys in place: WATCH must see it, as
+        // redis-server signals both keys when it serves a blocked client.
+        ks.watches.touch(key);
+        if let Some(dst) = waiter.req.dst() {
+            ks.watches.touch(dst);
+        }
+    }
+    drop(ks);
     debug_assert!(served, "a ready key serves its waiter");
     if !served {
         // Unreachable (the key was found ready in this same step); answer validly anyway.

@@ -307,6 +307,30 @@ fn exec_and_rename_wake_waiters_after_they_finish() {
 }
 
 #[test]
+fn serving_a_waiter_invalidates_watches_as_in_redis() {
+    let mut s = Scenario::start(3);
+    // A served BLMOVE pushes onto its destination in place: a WATCH on it must see that.
+    s.call(0, "RPUSH dst x");
+    s.call(0, "WATCH dst");
+    s.block(1, "BLMOVE src dst LEFT RIGHT 0", 1);
+    s.call(2, "RPUSH src y z");
+    s.reply(1);
+    s.call(0, "MULTI");
+    s.call(0, "PING");
+    s.call(0, "EXEC");
+    // Rotating a one-element list onto itself leaves it as it was, and still counts.
+    s.call(0, "RPUSH one a");
+    for line in ["BLMOVE one one LEFT RIGHT 1", "BRPOPLPUSH one one 1"] {
+        s.call(0, "WATCH one");
+        s.call(1, line);
+        s.call(0, "MULTI");
+        s.call(0, "PING");
+        s.call(0, "EXEC");
+    }
+    s.call(0, "LRANGE dst 0 -1");
+}
+
+#[test]
 fn retyped_keys_keep_waiters_waiting() {
     let mut s = Scenario::start(2);
     s.block(0, "BLPOP k 0", 1);
