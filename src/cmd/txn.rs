@@ -105,7 +105,10 @@ pub fn run_watched_write(
     let forced = forced_change(cmd, args, &reply.buf[start..]);
     for (key, before) in watched {
         let after = ks.peek(key).map(|e| (e.value.clone(), e.expire_at()));
-        if forced == Some(key) || !same(&before, &after) {
+        // A key absent before and after was not changed, whatever the command answered
+        // (LTRIM of a missing key answers +OK).
+        let existed = before.is_some() || after.is_some();
+        if (forced == Some(key) && existed) || !same(&before, &after) {
             ks.watches.touch(key);
         }
     }
@@ -226,6 +229,7 @@ mod tests {
         run(&mut ks, "RPUSH l a b");
         assert_eq!(unchanged_after(&mut ks, "LREM l 0 zz", &["l"]), [true]);
         assert_eq!(unchanged_after(&mut ks, "LTRIM l 0 -1", &["l"]), [false]);
+        assert_eq!(unchanged_after(&mut ks, "LTRIM nol 0 -1", &["nol"]), [true]);
         assert_eq!(unchanged_after(&mut ks, "RPOPLPUSH l l", &["l"]), [false]);
         run(&mut ks, "RPUSH one a");
         assert_eq!(

@@ -110,8 +110,8 @@ pub async fn run_in(
         for (((key, &core), old), new) in keys.into_iter().zip(&cores).zip(before).zip(after) {
             if new == old {
                 // A write redis-server counts as a change even though the value is the same:
-                // only WATCH sees it.
-                if forced.as_ref() == Some(&key) {
+                // only WATCH sees it. A key absent before and after did not change.
+                if forced.as_ref() == Some(&key) && old.is_some() {
                     txn.run(core, move |c| c.keyspace().watches.touch(&key))
                         .await;
                 }
