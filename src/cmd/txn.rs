@@ -41,12 +41,10 @@ pub const COMMANDS: &[Command] = &[
 type Snapshot = (Value, i64);
 
 /// Commands redis-server reports as a change of their key whenever they succeed, even when
-/// the value stays the same (SET to the same value, INCRBY 0, HSET of an equal value, ...).
+/// the value stays the same (INCRBY 0, HSET of an equal value, ...), and that may leave the
+/// entry as it was. (SET and its kin need no entry here: every store through
+/// [`Keyspace::insert`] or [`Keyspace::insert_keep_ttl`] reports itself to WATCH.)
 const ALWAYS_CHANGE: &[&str] = &[
-    "set",
-    "setex",
-    "psetex",
-    "getset",
     "append",
     "incr",
     "decr",
@@ -149,19 +147,11 @@ pub fn forced_change<'a>(cmd: &Command, args: Args<'a>, answer: &[u8]) -> Option
         Some(args.get(2))
     } else if cmd.name == "setrange" && args.get(3).is_empty() {
         None
-    } else if cmd.name == "set" && answer.starts_with(b"$") && set_has_nx(args) {
-        // SET NX GET answers the old value exactly when the key existed and nothing was set.
-        None
     } else if ALWAYS_CHANGE.contains(&cmd.name) {
         Some(args.get(1))
     } else {
         None
     }
-}
-
-/// Whether a SET carries the NX option.
-fn set_has_nx(args: Args) -> bool {
-    args.iter().skip(3).any(|a| a.eq_ignore_ascii_case(b"nx"))
 }
 
 #[cfg(test)]
@@ -217,6 +207,9 @@ mod tests {
         assert_eq!(unchanged_after(&mut ks, "SET n 2 NX GET", &["n"]), [true]);
         assert_eq!(unchanged_after(&mut ks, "SET n 1 XX GET", &["n"]), [false]);
         assert_eq!(unchanged_after(&mut ks, "SET m 1 NX GET", &["m"]), [false]);
+        assert_eq!(unchanged_after(&mut ks, "SET m 1 KEEPTTL", &["m"]), [false]);
+        assert_eq!(unchanged_after(&mut ks, "GETSET m 1", &["m"]), [false]);
+        assert_eq!(unchanged_after(&mut ks, "SETEX m 100 1", &["m"]), [false]);
         assert_eq!(unchanged_after(&mut ks, "SETRANGE n 0 ", &["n"]), [true]);
         assert_eq!(unchanged_after(&mut ks, "GETEX n PERSIST", &["n"]), [true]);
         assert_eq!(unchanged_after(&mut ks, "GETEX n EX 100", &["n"]), [false]);

@@ -319,7 +319,10 @@ impl Keyspace {
             self.ready.note(key, &value);
         }
         match self.get(key) {
-            Some(entry) => entry.value = value,
+            Some(entry) => {
+                entry.value = value;
+                self.watches_touch(key);
+            }
             None => {
                 self.insert(key, value, 0);
             }
