@@ -346,7 +346,7 @@ REPORT="$WORK/report.md"
     echo "- $(memtier_benchmark --version 2>&1 | head -1): -t 1 -c $CLIENTS" \
       "--key-maximum $KEYSPACE -d $DATA_SIZE"
   else
-    echo "- memtier_benchmark: not on PATH, its workloads were not run"
+    echo "- memtier_benchmark: workloads not run (not on PATH, or BENCH_MEMTIER=no)"
   fi
   echo
   python3 "$UTIL" report "$TSV" "$(getconf CLK_TCK)"
