@@ -300,7 +300,7 @@ table! {
         "Disable transparent huge pages for the process";
     "dynamic-hz", Bool, "yes", Mutable, Ignored, General,
         "Scale hz with the number of clients";
-    "enable-debug-command", Enum(&["no", "yes", "local"]), "no", Immutable, Ignored, General,
+    "enable-debug-command", Enum(&["no", "yes", "local"]), "no", Immutable, Applied, General,
         "Allow DEBUG: no, yes or local";
     "enable-module-command", Enum(&["no", "yes", "local"]), "no", Immutable, Ignored, General,
         "Allow MODULE: no, yes or local";

@@ -20,7 +20,7 @@ use crate::clock;
 use crate::cluster::{self, view::Route};
 use crate::cmd::error::unknown_command;
 use crate::cmd::txn::TxnCmd;
-use crate::cmd::{self, Args, CmdError, Command, Exec, SessionCmd, Spread, NO_AUTH};
+use crate::cmd::{self, Args, CmdError, Command, Exec, GlobalCmd, SessionCmd, Spread, NO_AUTH};
 use crate::protocol::{Limits, Parsed, Reply, RequestParser, Span};
 use crate::script;
 use crate::shard::clients::ClientHandle;
@@ -90,6 +90,9 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
         // Messages queued before this batch go out before its replies, later ones after.
         sess.pubsub.drain_into(&mut conn.out);
         let flow = conn.process(&ctx, &mut sess).await;
+        if flow == Flow::Abort {
+            break;
+        }
         sess.pubsub.drain_into(&mut conn.out);
         if !conn.out.is_empty() {
             let len = conn.out.len();
@@ -101,7 +104,7 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
                 .net_output_bytes
                 .set(ctx.stats.net_output_bytes.get() + len as u64);
         }
-        if flow == Flow::Close || handle.killed.get() {
+        if flow != Flow::Continue || handle.killed.get() {
             break;
         }
         conn.compact();
@@ -110,6 +113,26 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
     let _ = registration.flush().await;
     sess.pubsub.reset(&ctx);
     ctx.clients.borrow_mut().remove(id);
+}
+
+/// Logs redis-server's warning about HTTP sent to the port, at most once a minute per core.
+fn warn_http_attack() {
+    thread_local! {
+        static LAST: std::cell::Cell<Option<std::time::Instant>> = const { std::cell::Cell::new(None) };
+    }
+    let now = std::time::Instant::now();
+    if LAST
+        .with(|l| l.get())
+        .is_some_and(|t| now.duration_since(t).as_secs() < 60)
+    {
+        return;
+    }
+    LAST.with(|l| l.set(Some(now)));
+    log::warn!(
+        "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: \
+         commands to SoliKV. This is likely due to an attacker attempting to use Cross Protocol \
+         Scripting to compromise your SoliKV instance. Connection aborted."
+    );
 }
 
 /// Per-connection buffers and parser state.
@@ -156,6 +179,13 @@ impl Conn {
                     if flow == Flow::Close {
                         self.pending.flush(ctx, &mut self.out).await;
                         return Flow::Close;
+                    }
+                    if flow == Flow::Abort {
+                        // Commands already sent to other cores run; no reply goes out.
+                        self.pending.flush(ctx, &mut self.out).await;
+                        self.out.buf.clear();
+                        warn_http_attack();
+                        return Flow::Abort;
                     }
                 }
                 Ok(Parsed::Incomplete) => break,
@@ -305,6 +335,17 @@ impl Pending {
     }
 }
 
+/// redis-server's refusal of DEBUG under `enable-debug-command no` (or `local`, from afar).
+const DEBUG_REFUSED: &str = "ERR DEBUG command not allowed. If the enable-debug-command option is \
+    set to \"local\", you can run it from a local connection, otherwise you need to set this option \
+    in the configuration file, and then restart the server.";
+
+/// A request line that is really HTTP (`POST ...` or a `Host:` header): as redis-server does
+/// against cross-protocol attacks, the connection is dropped without any reply of its batch.
+fn is_http_line(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"post") || name.eq_ignore_ascii_case(b"host:")
+}
+
 /// Routes one command: checks, then runs it here, queues it for another core, or runs it
 /// after flushing what is pending.
 async fn dispatch(
@@ -314,6 +355,9 @@ async fn dispatch(
     out: &mut Reply,
     pending: &mut Pending,
 ) -> Flow {
+    if is_http_line(args.get(0)) {
+        return Flow::Abort;
+    }
     let Some((id, cmd)) = cmd::lookup(args.get(0)) else {
         sess.handle.last_cmd.set("NULL");
         sess.asking = false;
@@ -329,6 +373,16 @@ async fn dispatch(
     }
     if !cmd.arity_ok(args.len()) {
         let err = multi::refused(sess, cmd, CmdError::WrongArity(cmd.name.to_string()));
+        return pending.reject(ctx, Some(id), out, &err);
+    }
+    if matches!(cmd.exec, Exec::Global(GlobalCmd::Debug))
+        && !ctx
+            .opts
+            .borrow()
+            .debug_command
+            .permits(sess.handle.addr.ip())
+    {
+        let err = multi::refused(sess, cmd, CmdError::other(DEBUG_REFUSED));
         return pending.reject(ctx, Some(id), out, &err);
     }
     if !sess.authenticated && cmd.flags & NO_AUTH == 0 {

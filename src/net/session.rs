@@ -19,7 +19,10 @@ pub const REDIS_VERSION: &str = "7.0.15";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flow {
     Continue,
+    /// Close after sending the replies so far (QUIT, protocol errors).
     Close,
+    /// Close without sending this batch's replies (HTTP sent to the port).
+    Abort,
 }
 
 /// One client connection's state.
@@ -242,6 +245,7 @@ pub fn validate_client_name(name: &[u8]) -> Result<(), CmdError> {
 fn select(ctx: &CoreCtx, args: Args, out: &mut Reply) {
     match parse_i64(args.get(1)) {
         None => out.error_bytes(&CmdError::NotInteger.bytes()),
+        Some(n) if i32::try_from(n).is_err() => out.error_bytes(&CmdError::IntOutOfRange.bytes()),
         Some(0) => out.ok(),
         Some(_) if ctx.opts.borrow().cluster_enabled => {
             out.error("ERR SELECT is not allowed in cluster mode")

@@ -9,6 +9,7 @@ use mlua::{Lua, MultiValue, Table, Value};
 
 use super::convert::error_table;
 use super::engine::{current, sha1_hex};
+use crate::protocol::reply::format_double;
 
 type Outcome = mlua::Result<Value>;
 
@@ -157,8 +158,12 @@ pub fn command_args(lua: &Lua, args: &MultiValue) -> Result<Vec<Vec<u8>>, &'stat
         return Err("Please specify at least one argument for this redis lib call");
     }
     args.iter()
-        .map(|v| {
-            as_bytes(lua, v).ok_or("Lua redis lib command arguments must be strings or integers")
+        .map(|v| match v {
+            // redis-server formats numbers with `%.17g`, not Lua's lossy `%.14g`.
+            Value::Number(n) => Ok(format_double(*n).into_bytes()),
+            Value::Integer(n) => Ok(format_double(*n as f64).into_bytes()),
+            _ => as_bytes(lua, v)
+                .ok_or("Lua redis lib command arguments must be strings or integers"),
         })
         .collect()
 }

@@ -25,6 +25,40 @@ pub struct RunOptions {
     pub cluster_enabled: bool,
     /// `client-output-buffer-limit` for Pub/Sub connections.
     pub pubsub_limit: super::pubsub::BufferLimit,
+    /// `enable-debug-command`: who may run DEBUG.
+    pub debug_command: Allowed,
+}
+
+/// Who may run a protected command (redis-server's `enable-debug-command` values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Allowed {
+    No,
+    Yes,
+    /// Clients connected from a loopback address.
+    Local,
+}
+
+impl Allowed {
+    fn parse(value: &str) -> Allowed {
+        match value {
+            "yes" => Allowed::Yes,
+            "local" => Allowed::Local,
+            _ => Allowed::No,
+        }
+    }
+
+    /// Whether a client connected from `peer` may run the command (redis-server's
+    /// `allowProtectedAction`: local means 127.0.0.1 or ::1 exactly).
+    pub fn permits(self, peer: std::net::IpAddr) -> bool {
+        match self {
+            Allowed::Yes => true,
+            Allowed::No => false,
+            Allowed::Local => {
+                peer == std::net::IpAddr::from([127, 0, 0, 1])
+                    || peer == std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST)
+            }
+        }
+    }
 }
 
 impl RunOptions {
@@ -45,6 +79,7 @@ impl RunOptions {
             dir: config.dir(),
             cluster_enabled: config.cluster_enabled(),
             pubsub_limit: super::pubsub::BufferLimit::from_config(config),
+            debug_command: Allowed::parse(&config.get("enable-debug-command").unwrap_or_default()),
         }
     }
 }
@@ -66,6 +101,7 @@ impl Default for RunOptions {
             dir: PathBuf::from("."),
             cluster_enabled: false,
             pubsub_limit: super::pubsub::BufferLimit::from_config(&Config::defaults()),
+            debug_command: Allowed::No,
         }
     }
 }

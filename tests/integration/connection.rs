@@ -153,3 +153,43 @@ fn refused_shutdown_and_debug_errors_match_oracle() {
         "SoliKV exited on a refused SHUTDOWN"
     );
 }
+
+/// DEBUG is refused unless `enable-debug-command` allows it, with redis-server's text, after
+/// the arity check and inside MULTI too (EXECABORT); `local` allows loopback clients.
+#[test]
+fn debug_follows_enable_debug_command() {
+    let pair = Pair::start(&[]);
+    let mut c = pair.conns();
+    c.check_all(&[
+        "DEBUG SLEEP 0",
+        "DEBUG OBJECT k",
+        "DEBUG",
+        "debug nosuch",
+        "MULTI",
+        "DEBUG SLEEP 0",
+        "PING",
+        "EXEC",
+    ]);
+    let pair = Pair::start(&["--enable-debug-command", "local"]);
+    let mut c = pair.conns();
+    c.check_all(&["DEBUG SLEEP 0", "CONFIG GET enable-debug-command"]);
+}
+
+/// SELECT's index is a 32-bit integer: beyond it, redis-server's range error (checked with one
+/// database, the only one SoliKV has).
+#[test]
+fn select_errors_match_redis() {
+    let pair = Pair::start(&["--databases", "1"]);
+    let mut c = pair.conns();
+    c.check_all(&[
+        "SELECT 0",
+        "SELECT 1",
+        "SELECT -1",
+        "SELECT 2147483647",
+        "SELECT 2147483648",
+        "SELECT -2147483649",
+        "SELECT 9223372036854775807",
+        "SELECT x",
+        "SELECT 1.5",
+    ]);
+}

@@ -65,6 +65,29 @@ fn malformed_requests_get_the_same_error_and_close() {
     pair.conns().check_str(&["PING"]);
 }
 
+/// HTTP sent to the port (a `POST` request line or a `Host:` header) closes the connection
+/// without answering anything of the read that carried it, as redis-server does against
+/// cross-protocol scripting.
+#[test]
+fn http_requests_are_dropped_without_a_reply() {
+    let pair = Pair::start(&[]);
+    let cases: [&[u8]; 5] = [
+        b"POST / HTTP/1.1\r\nHost: example.com\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n",
+        b"PING\r\nHost: x\r\nPING\r\n",
+        b"*1\r\n$4\r\npost\r\n",
+        b"MULTI\r\nSET k v\r\nHOST:\r\nEXEC\r\n",
+    ];
+    for input in cases {
+        let reply = same_transcript_then_close(&pair, input);
+        assert!(reply.is_empty(), "{}", escape(&reply));
+    }
+    // Nothing of the aborted transaction ran, and both servers still serve.
+    let mut c = pair.conns();
+    c.check_str(&["EXISTS", "k"]);
+    c.check_str(&["PING"]);
+}
+
 #[test]
 fn lenient_framing_matches_redis() {
     let pair = Pair::start(&[]);

@@ -208,6 +208,14 @@ const CASES: &[&[&str]] = &[
     &["EVAL", "return math.random('x')", "0"],
     &["EVAL", "return math.random(1,2,3)", "0"],
     &["EVAL", "math.randomseed()", "0"],
+    // Numbers passed to redis.call are written with `%.17g`, not Lua's `%.14g`.
+    &["EVAL", "redis.call('set',KEYS[1],0.1) return redis.call('get',KEYS[1])", "1", "num"],
+    &["EVAL", "redis.call('set',KEYS[1],2^53) return redis.call('get',KEYS[1])", "1", "num"],
+    &["EVAL", "return redis.call('incrby',KEYS[1],123456789012345)", "1", "numc"],
+    &["EVAL", "return redis.call('rpush',KEYS[1],3.14159265358979,1/3,-0.0,1e300,2^63,-2^70,1e-7)", "1", "numl"],
+    &["LRANGE", "numl", "0", "-1"],
+    &["EVAL", "return redis.call('zadd',KEYS[1],1/3,1/3)", "1", "numz"],
+    &["ZRANGE", "numz", "0", "-1", "WITHSCORES"],
     // SCRIPT's subcommands come in hash-table order; `cmd::meta` checks them one by one.
     &["COMMAND", "INFO", "eval", "evalsha_ro", "eval_ro", "evalsha"],
 ];

@@ -24,21 +24,21 @@ pub struct ScoreRange {
 }
 
 /// One end of a score range as `zslParseRange` reads it: `(` makes it exclusive; the rest is
-/// what C's strtod takes whole (leading spaces allowed, the empty string reads as 0).
+/// what C's strtod takes whole, as a C string (up to the first NUL byte): leading spaces are
+/// allowed before a number, and the empty string reads as 0, but spaces alone are not a number.
 fn parse_score_item(arg: &[u8]) -> Option<(f64, bool)> {
     let (ex, text) = match arg.first() {
         Some(b'(') => (true, &arg[1..]),
         _ => (false, arg),
     };
-    let start = text
-        .iter()
-        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
-        .unwrap_or(text.len());
-    let text = &text[start..];
+    let text = &text[..text.iter().position(|&c| c == 0).unwrap_or(text.len())];
     if text.is_empty() {
         return Some((0.0, ex));
     }
-    crate::protocol::number::parse_f64(text).map(|v| (v, ex))
+    let start = text
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))?;
+    crate::protocol::number::parse_f64(&text[start..]).map(|v| (v, ex))
 }
 
 impl ScoreRange {
