@@ -5,7 +5,7 @@
 //! as in redis-server 7.0.15; the overflow rules reproduce `checkSignedBitfieldOverflow` and
 //! `checkUnsignedBitfieldOverflow` bit for bit (two's-complement wrapping arithmetic).
 
-use super::{parse_offset, read_string, string_for_bits};
+use super::{parse_offset, string_for_bits, with_string};
 use crate::cmd::error::reply_error;
 use crate::cmd::{Args, CmdError, CmdResult};
 use crate::protocol::number::parse_i64;
@@ -247,13 +247,14 @@ fn generic(ks: &mut Keyspace, args: Args, reply: &mut Reply, readonly_cmd: bool)
     let writes = ops.iter().any(|op| op.kind != OpKind::Get);
     let key = args.get(1);
     if !writes {
-        let bytes = match read_string(ks, key) {
-            Ok(b) => b.unwrap_or_default(),
+        let values = with_string(ks, key, |b| ops.iter().map(|op| read_op(b, op)).collect());
+        let values: Vec<i64> = match values {
+            Ok(v) => v.unwrap_or_else(|| ops.iter().map(|op| read_op(&[], op)).collect()),
             Err(e) => return reply_error(reply, &e),
         };
         reply.array(ops.len());
-        for op in &ops {
-            reply.int(read_op(&bytes, op));
+        for v in values {
+            reply.int(v);
         }
         return;
     }
