@@ -16,13 +16,41 @@ use std::rc::Rc;
 use crate::clock;
 use crate::cmd::{self, Args, Command, Exec};
 use crate::protocol::Reply;
-use crate::storage::{Keyspace, Value};
+use crate::storage::{Keyspace, Kind, Value};
 
 use super::core::CoreCtx;
 use super::txn::Txn;
 
 /// A key's entry as moved between cores: value and expiry time.
 type Snapshot = Option<(Value, i64)>;
+
+/// Gathered commands whose handlers never read a string's bytes: a string key is only
+/// type-checked (WRONGTYPE) or overwritten. Their string keys travel as an empty string of the
+/// same type, so a 512 MB string next to a set is not copied across cores to be refused. An
+/// unchanged stub is never written back (see [`run_in`]); a handler that stores the key
+/// replaces it whole.
+const STRINGS_UNREAD: &[&str] = &[
+    "sinter",
+    "sinterstore",
+    "sunion",
+    "sunionstore",
+    "sdiff",
+    "sdiffstore",
+    "sintercard",
+    "smove",
+    "zunion",
+    "zunionstore",
+    "zinter",
+    "zinterstore",
+    "zdiff",
+    "zdiffstore",
+    "zintercard",
+    "zrangestore",
+    "zmpop",
+    "lmove",
+    "rpoplpush",
+    "lmpop",
+];
 
 thread_local! {
     /// This core's scratch keyspace, kept empty between commands (building one allocates a
@@ -64,6 +92,7 @@ pub async fn run_in(
     keys.dedup();
     let cores: Vec<usize> = keys.iter().map(|k| ctx.core_of_key(k)).collect();
 
+    let stub_strings = STRINGS_UNREAD.contains(&cmd.name);
     let mut before: Vec<Snapshot> = Vec::with_capacity(keys.len());
     for (key, &core) in keys.iter().zip(&cores) {
         let k = key.clone();
@@ -71,7 +100,14 @@ pub async fn run_in(
             .run(core, move |c| {
                 let mut ks = c.keyspace();
                 ks.no_touch = no_touch;
-                ks.get(&k).map(|e| (e.value.clone(), e.expire_at()))
+                ks.get(&k).map(|e| {
+                    let value = if stub_strings && e.value.kind() == Kind::String {
+                        Value::Raw(Vec::new())
+                    } else {
+                        e.value.clone()
+                    };
+                    (value, e.expire_at())
+                })
             })
             .await;
         before.push(entry);
@@ -89,20 +125,23 @@ pub async fn run_in(
         }
         let start = out.buf.len();
         let ran = catch_unwind(AssertUnwindSafe(|| handler(scratch, args, out)));
+        // Taking the entries out empties the scratch keyspace without copying them again.
+        let entries: Vec<Snapshot> = keys
+            .iter()
+            .map(|key| {
+                scratch.remove(key).map(|e| {
+                    let at = e.expire_at();
+                    (e.value, at)
+                })
+            })
+            .collect();
         let after: Option<(Vec<Snapshot>, Option<Vec<u8>>)> = ran.is_ok().then(|| {
-            let entries = keys
-                .iter()
-                .map(|key| scratch.peek(key).map(|e| (e.value.clone(), e.expire_at())))
-                .collect();
             let forced = cmd::txn::forced_change(cmd, args, &out.buf[start..]);
             (entries, forced.map(<[u8]>::to_vec))
         });
         if after.is_none() {
             out.buf.truncate(start);
             out.error("ERR internal error while executing the command");
-        }
-        for key in &keys {
-            scratch.remove(key);
         }
         after
     });

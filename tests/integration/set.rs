@@ -190,6 +190,22 @@ fn multi_key_set_commands_across_cores() {
         &format!("TYPE {e}"),
         &format!("SMEMBERS {d}"),
         "SINTERCARD 3 x y",
+        // String keys travel between cores as typed stubs for these commands: a refused
+        // command leaves the string (and its TTL) as it was, a store replaces it whole.
+        &format!("SET {d} keep EX 100"),
+        &format!("SMOVE {b} {d} 3"),
+        &format!("ZDIFF 2 {b} {d}"),
+        &format!("LMOVE {b} {d} LEFT LEFT"),
+        &format!("SUNION {d} {b}"),
+        &format!("GET {d}"),
+        &format!("TTL {d}"),
+        &format!("ZUNIONSTORE {d} 2 {a} {b}"),
+        &format!("ZRANGE {d} 0 -1 WITHSCORES"),
+        &format!("SET {e} keep2"),
+        &format!("SINTERSTORE {e} {b} {d}"),
+        &format!("GET {e}"),
+        &format!("SINTERSTORE {e} {a} {b}"),
+        &format!("TYPE {e}"),
     ]);
 }
 
