@@ -191,7 +191,7 @@ impl Conn {
                 Ok(Parsed::Incomplete) => break,
                 Err(e) => {
                     self.pending.flush(ctx, &mut self.out).await;
-                    self.out.error(&e.message());
+                    self.out.error_bytes(&e.message());
                     return Flow::Close;
                 }
             }

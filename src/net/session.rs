@@ -183,8 +183,8 @@ fn hello(ctx: &CoreCtx, sess: &mut Session, args: Args, out: &mut Reply) {
             name = Some(args.get(next + 1));
             next += 2;
         } else {
-            let opt = String::from_utf8_lossy(args.get(next)).into_owned();
-            out.error(&format!("ERR Syntax error in HELLO option '{opt}'"));
+            let opt = args.get(next);
+            out.error_bytes(&[b"ERR Syntax error in HELLO option '", opt, b"'"].concat());
             return;
         }
     }

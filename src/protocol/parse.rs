@@ -43,24 +43,28 @@ pub enum ProtoError {
 }
 
 impl ProtoError {
-    /// The reply text, without the leading `-`.
-    pub fn message(&self) -> String {
-        let detail = match self {
-            ProtoError::TooBigMbulkCount => "too big mbulk count string".to_string(),
-            ProtoError::InvalidMultibulkLength => "invalid multibulk length".to_string(),
-            ProtoError::UnauthenticatedMultibulkLength => {
-                "unauthenticated multibulk length".to_string()
-            }
-            ProtoError::TooBigBulkCount => "too big bulk count string".to_string(),
+    /// The reply text, without the leading `-`: bytes, because `expected '$'` echoes the
+    /// client's byte as it came (redis-server does not re-encode it).
+    pub fn message(&self) -> Vec<u8> {
+        let detail: &[u8] = match self {
+            ProtoError::TooBigMbulkCount => b"too big mbulk count string",
+            ProtoError::InvalidMultibulkLength => b"invalid multibulk length",
+            ProtoError::UnauthenticatedMultibulkLength => b"unauthenticated multibulk length",
+            ProtoError::TooBigBulkCount => b"too big bulk count string",
             ProtoError::ExpectedDollar(c) => {
-                format!("expected '$', got '{}'", char::from(*c))
+                return [
+                    b"ERR Protocol error: expected '$', got '".as_slice(),
+                    &[*c],
+                    b"'",
+                ]
+                .concat();
             }
-            ProtoError::InvalidBulkLength => "invalid bulk length".to_string(),
-            ProtoError::UnauthenticatedBulkLength => "unauthenticated bulk length".to_string(),
-            ProtoError::TooBigInline => "too big inline request".to_string(),
-            ProtoError::UnbalancedQuotes => "unbalanced quotes in request".to_string(),
+            ProtoError::InvalidBulkLength => b"invalid bulk length",
+            ProtoError::UnauthenticatedBulkLength => b"unauthenticated bulk length",
+            ProtoError::TooBigInline => b"too big inline request",
+            ProtoError::UnbalancedQuotes => b"unbalanced quotes in request",
         };
-        format!("ERR Protocol error: {detail}")
+        [b"ERR Protocol error: ".as_slice(), detail].concat()
     }
 }
 

@@ -121,6 +121,7 @@ pub async fn execute(
             which @ (GlobalCmd::DbSize
             | GlobalCmd::Keys
             | GlobalCmd::Scan
+            | GlobalCmd::RandomKey
             | GlobalCmd::Info
             | GlobalCmd::FlushAll
             | GlobalCmd::FlushDb),

@@ -278,11 +278,19 @@ impl Engine {
             .into_function()
             .map_err(|e| {
                 let msg = match e {
-                    mlua::Error::SyntaxError { message, .. } => message,
-                    other => other.to_string(),
+                    mlua::Error::SyntaxError { message, .. } => {
+                        raw_syntax_error(&self.lua, &code).unwrap_or(message.into_bytes())
+                    }
+                    other => other.to_string().into_bytes(),
                 };
                 let mut reply = Reply::new(crate::protocol::Proto::Resp2);
-                reply.error(&format!("ERR Error compiling script (new function): {msg}"));
+                reply.error_bytes(
+                    &[
+                        b"ERR Error compiling script (new function): ".as_slice(),
+                        &msg,
+                    ]
+                    .concat(),
+                );
                 reply.buf
             })?;
         let key = self
@@ -401,4 +409,29 @@ fn script_error(err: &Value, sha: &str, out: &mut Reply) {
         text.extend_from_slice(format!(":{line}.").as_bytes());
     }
     out.error_bytes(&text);
+}
+
+/// Lua's own message for a script that does not compile, as bytes: mlua hands it over as a
+/// UTF-8 string, which turns a non-UTF-8 byte the message quotes (`near '\xff'`) into U+FFFD.
+fn raw_syntax_error(lua: &Lua, code: &[u8]) -> Option<Vec<u8>> {
+    // SAFETY: loads a chunk into the stack of the closure's protected call and leaves one value
+    // (the error message, or nil) on it, as `exec_raw` expects.
+    let message: mlua::Result<Value> = unsafe {
+        lua.exec_raw((), |state| {
+            let loaded = mlua::ffi::luaL_loadbuffer(
+                state,
+                code.as_ptr().cast(),
+                code.len(),
+                c"@user_script".as_ptr(),
+            );
+            if loaded == 0 {
+                mlua::ffi::lua_pop(state, 1);
+                mlua::ffi::lua_pushnil(state);
+            }
+        })
+    };
+    match message {
+        Ok(Value::String(text)) => Some(text.as_bytes().to_vec()),
+        _ => None,
+    }
 }

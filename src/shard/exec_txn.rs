@@ -221,7 +221,7 @@ pub async fn run(
     Flow::Continue
 }
 
-/// Runs DBSIZE, FLUSHALL, FLUSHDB, KEYS, SCAN or INFO under `txn`, which holds every core;
+/// Runs DBSIZE, FLUSHALL, FLUSHDB, KEYS, SCAN, RANDOMKEY or INFO under `txn`, which holds every core;
 /// false for the other server-wide commands.
 pub(crate) async fn keyspace_global(
     ctx: &CoreCtx,
@@ -268,6 +268,21 @@ pub(crate) async fn keyspace_global(
             out.array(found.len());
             for key in &found {
                 out.bulk(key);
+            }
+        }
+        GlobalCmd::RandomKey => {
+            let seed = clock::unix_us() as u64;
+            let mut sizes = Vec::with_capacity(ctx.ncores);
+            for core in 0..ctx.ncores {
+                sizes.push(txn.run(core, |c| c.ks.borrow().len()).await);
+            }
+            let key = match global::random_core(&sizes, seed) {
+                Some(core) => txn.run(core, move |c| c.keyspace().random_key(seed)).await,
+                None => None,
+            };
+            match key {
+                Some(k) => out.bulk(&k),
+                None => out.null(),
             }
         }
         GlobalCmd::Info => super::info::info_in(ctx, txn, args, out).await,

@@ -144,30 +144,33 @@ pub(crate) fn write_scan(out: &mut Reply, cursor: u64, keys: &[Vec<u8>]) {
 async fn random_key(ctx: &Rc<CoreCtx>, out: &mut Reply) {
     let seed = clock::unix_us() as u64;
     let sizes = ctx.on_all_cores(|c| c.ks.borrow().len()).await;
-    let total: usize = sizes.iter().sum();
-    if total == 0 {
-        out.null();
-        return;
-    }
-    let mut pick = (crate::storage::keyspace::splitmix(seed) % total as u64) as usize;
-    let mut core = 0;
-    for (i, &n) in sizes.iter().enumerate() {
-        if pick < n {
-            core = i;
-            break;
-        }
-        pick -= n;
-    }
+    let Some(core) = random_core(&sizes, seed) else {
+        return out.null();
+    };
     let key = ctx
-        .on_core(core, move |c| {
-            let ks = c.keyspace();
-            ks.random_key(seed)
-        })
+        .on_core(core, move |c| c.keyspace().random_key(seed))
         .await;
     match key {
         Some(k) => out.bulk(&k),
         None => out.null(),
     }
+}
+
+/// The core RANDOMKEY draws from, each core weighted by its key count (`sizes`); `None` when
+/// there are no keys.
+pub(crate) fn random_core(sizes: &[usize], seed: u64) -> Option<usize> {
+    let total: usize = sizes.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let mut pick = (crate::storage::keyspace::splitmix(seed) % total as u64) as usize;
+    for (i, &n) in sizes.iter().enumerate() {
+        if pick < n {
+            return Some(i);
+        }
+        pick -= n;
+    }
+    None
 }
 
 async fn debug(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {

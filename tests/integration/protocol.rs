@@ -51,6 +51,8 @@ fn malformed_requests_get_the_same_error_and_close() {
         [b"*".as_slice(), &long_digits].concat(),
         [b"*1\r\n$".as_slice(), &long_digits].concat(),
         b"PING\r\n*1\r\n$4\r\nPING\r\n*x\r\n".to_vec(),
+        // The offending byte is echoed as sent, not re-encoded.
+        b"*1\r\n\xfa\r\n".to_vec(),
     ];
     for input in cases {
         let reply = same_transcript_then_close(&pair, &input);

@@ -240,6 +240,38 @@ fn scripts_match_redis_resp3() {
     check_cases("3");
 }
 
+/// Client bytes quoted in error texts stay as sent (a Lua syntax error's `near '...'`,
+/// HELLO's option), even when they are not UTF-8.
+#[test]
+fn non_utf8_bytes_in_errors_are_kept() {
+    let pair = Pair::start(&[]);
+    let mut c = pair.conns();
+    c.check(&[b"EVAL", b"retur\xff", b"0"]);
+    c.check(&[b"EVAL", b"return '\xe9", b"0"]);
+    c.check(&[b"SCRIPT", b"LOAD", b"x = = \xfe\xff"]);
+    c.check(&[b"HELLO", b"3", b"A\xe9\xff"]);
+}
+
+/// RANDOMKEY runs inside scripts and transactions over every core's keys (one key, so the
+/// draw is the same on both servers).
+#[test]
+fn randomkey_in_scripts_and_transactions() {
+    let pair = Pair::start(&["--cores", "2", "--shards", "2"]);
+    let mut c = pair.conns();
+    for line in [
+        "EVAL 'return redis.call(\"randomkey\")' 0",
+        "SET only 1",
+        "EVAL 'return redis.call(\"randomkey\")' 0",
+        "MULTI",
+        "RANDOMKEY",
+        "EXEC",
+        "DEL only",
+        "EVAL 'return redis.pcall(\"randomkey\")' 0",
+    ] {
+        c.check_all(&[line]);
+    }
+}
+
 /// Connections land on both data cores; a script loaded on one serves EVALSHA on all.
 #[test]
 fn script_cache_is_shared_by_every_core() {

@@ -95,11 +95,11 @@ fn inline_quoting_follows_sdssplitargs() {
 fn error_texts_match_redis() {
     assert_eq!(
         whole(b"*1\r\n+GET\r\n").unwrap_err().message(),
-        "ERR Protocol error: expected '$', got '+'"
+        b"ERR Protocol error: expected '$', got '+'"
     );
     assert_eq!(
         whole(b"*x\r\n").unwrap_err().message(),
-        "ERR Protocol error: invalid multibulk length"
+        b"ERR Protocol error: invalid multibulk length"
     );
     assert_eq!(
         whole(b"*1\r\n$-1\r\n").unwrap_err(),
@@ -131,13 +131,13 @@ fn unauthenticated_limits() {
     };
     assert_eq!(
         feed(b"*11\r\n", &[], &limits).unwrap_err().message(),
-        "ERR Protocol error: unauthenticated multibulk length"
+        b"ERR Protocol error: unauthenticated multibulk length"
     );
     assert_eq!(
         feed(b"*1\r\n$16385\r\n", &[], &limits)
             .unwrap_err()
             .message(),
-        "ERR Protocol error: unauthenticated bulk length"
+        b"ERR Protocol error: unauthenticated bulk length"
     );
     assert!(feed(b"*10\r\n", &[], &limits).unwrap().is_empty());
 }
