@@ -58,6 +58,21 @@ thread_local! {
     static SCRATCH: RefCell<Option<Keyspace>> = const { RefCell::new(None) };
 }
 
+/// The keys `cmd` may change: those with an occurrence whose key spec (redis-server's, as
+/// COMMAND INFO shows it) is not read-only. `None` when the command has no key specs.
+fn written_keys(cmd: &Command, args: Args) -> Option<Vec<Vec<u8>>> {
+    let meta = cmd::meta::lookup(cmd.name.as_bytes())?;
+    let line: Vec<&[u8]> = args.iter().collect();
+    let mut written = Vec::new();
+    cmd::meta::for_each_key(meta, &line, |i, spec| {
+        if !cmd::meta::key_flags(meta, spec, &line).contains(&"RO") {
+            written.push(line[i].to_vec());
+        }
+    })
+    .ok()?;
+    Some(written)
+}
+
 /// Runs `cmd` over keys spread across cores, appending its reply to `out`.
 pub async fn run(
     ctx: &Rc<CoreCtx>,
@@ -91,6 +106,10 @@ pub async fn run_in(
     keys.sort_unstable();
     keys.dedup();
     let cores: Vec<usize> = keys.iter().map(|k| ctx.core_of_key(k)).collect();
+    let written: Vec<bool> = match written_keys(cmd, args) {
+        Some(w) => keys.iter().map(|k| w.contains(k)).collect(),
+        None => vec![true; keys.len()],
+    };
 
     let stub_strings = STRINGS_UNREAD.contains(&cmd.name);
     let mut before: Vec<Snapshot> = Vec::with_capacity(keys.len());
@@ -118,9 +137,16 @@ pub async fn run_in(
         scratch.now_ms = clock::unix_ms();
         scratch.no_touch = no_touch;
         scratch.limits = ctx.ks.borrow().limits;
-        for (key, entry) in keys.iter().zip(&before) {
-            if let Some((value, expire_at)) = entry {
-                scratch.insert(key, value.clone(), *expire_at);
+        // A key the command only reads moves into the scratch keyspace and is never written
+        // back; debug builds keep a copy and check that it indeed did not change.
+        for ((key, entry), &w) in keys.iter().zip(before.iter_mut()).zip(&written) {
+            let value = if w || cfg!(debug_assertions) {
+                entry.clone()
+            } else {
+                entry.take()
+            };
+            if let Some((value, expire_at)) = value {
+                scratch.insert(key, value, expire_at);
             }
         }
         let start = out.buf.len();
@@ -146,7 +172,22 @@ pub async fn run_in(
         after
     });
     if let Some((after, forced)) = after {
-        for (((key, &core), old), new) in keys.into_iter().zip(&cores).zip(before).zip(after) {
+        let all = keys
+            .into_iter()
+            .zip(&cores)
+            .zip(before)
+            .zip(after)
+            .zip(written);
+        for ((((key, &core), old), new), w) in all {
+            if !w {
+                debug_assert!(
+                    old == new,
+                    "{} changed its read-only key {:?}",
+                    cmd.name,
+                    String::from_utf8_lossy(&key)
+                );
+                continue;
+            }
             if new == old {
                 // A write redis-server counts as a change even though the value is the same:
                 // only WATCH sees it. A key absent before and after did not change.
