@@ -5,7 +5,9 @@
 //! transaction ([`Txn`]) it copies the entries of every key into this core's scratch keyspace
 //! (private to the core, emptied after each command), runs the command's ordinary synchronous
 //! handler there, and writes back each key whose entry changed (stored, replaced or deleted)
-//! to the core that owns it. Because the gates of
+//! to the core that owns it. Keys the command only reads (by its key specs) are not written
+//! back, so their copy moves into the scratch keyspace; strings that a set, sorted-set or list
+//! command can only refuse travel as empty strings ([`STRINGS_UNREAD`]). Because the gates of
 //! all involved cores are held throughout, no client sees a half-applied SMOVE or *STORE, and
 //! reads see one consistent snapshot. Each handler exists once, whatever the key placement.
 
