@@ -197,7 +197,11 @@ impl ClusterView {
                 return Route::Redirect(Redirect::TryAgain);
             }
             let to = self.migrating_to[&slot];
-            return Route::Redirect(Redirect::Ask(slot, self.address(to)));
+            // Migrating to itself (a misconfiguration redis-server accepts): the ASK would
+            // point here, so redis-server serves the command instead.
+            if to != self.myself {
+                return Route::Redirect(Redirect::Ask(slot, self.address(to)));
+            }
         }
         if !migrating && self.importing_from.contains_key(&slot) && q.asking {
             if existing + missing > 1 && missing > 0 {

@@ -114,6 +114,22 @@ fn migrating_slot_asks_or_retries() {
     );
 }
 
+/// `SETSLOT s MIGRATING <own id>` is accepted by redis-server, whose ASK would then point at
+/// itself: it serves the command (a missing key reads as missing) instead of redirecting.
+#[test]
+fn migrating_to_itself_serves_here() {
+    let mut f = fixture();
+    let me = f.state.myself;
+    f.state.migrating_to.insert(0, me);
+    let view = ClusterView::of(&f.state, 1);
+    let q = Query::default();
+    assert_eq!(view.route_unstable(0, 0, 1, q), Route::Here);
+    assert_eq!(
+        view.route_unstable(0, 1, 1, q),
+        Route::Redirect(Redirect::TryAgain)
+    );
+}
+
 #[test]
 fn importing_slot_needs_asking() {
     let mut f = fixture();

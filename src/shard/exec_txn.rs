@@ -32,6 +32,9 @@ use super::gather;
 use super::global;
 use super::txn::Txn;
 
+/// The Pub/Sub commands whose channels are routed by slot in cluster mode.
+const SHARD_CHANNEL_CMDS: &[&str] = &["spublish", "ssubscribe", "sunsubscribe"];
+
 /// Cluster mode: all keys of the queued commands must hash to one slot this node serves.
 /// Returns the error EXEC answers (and discards the transaction with) otherwise.
 pub async fn cluster_check(
@@ -44,21 +47,35 @@ pub async fn cluster_check(
         return None;
     }
     let mut keys: Vec<&[u8]> = Vec::new();
+    // Shard channels (SPUBLISH's) count for the slot, as redis-server's key specs make them,
+    // but not as keys that exist or are missing.
+    let mut channels: Vec<&[u8]> = Vec::new();
     let mut write = false;
     for q in cmds {
-        if !matches!(q.cmd.exec, Exec::Keyed(..) | Exec::Script(_)) {
-            continue;
-        }
         let args = q.args.args();
-        write |= q.cmd.flags & WRITE != 0;
-        cmd::for_each_key(q.cmd, args, |i| keys.push(args.get(i)));
+        match q.cmd.exec {
+            Exec::Keyed(..) | Exec::Script(_) => {
+                write |= q.cmd.flags & WRITE != 0;
+                cmd::for_each_key(q.cmd, args, |i| keys.push(args.get(i)));
+            }
+            Exec::PubSub(_) if SHARD_CHANNEL_CMDS.contains(&q.cmd.name) => {
+                let last = if q.cmd.name == "spublish" {
+                    2
+                } else {
+                    args.len()
+                };
+                channels.extend((1..last.min(args.len())).map(|i| args.get(i)));
+            }
+            _ => {}
+        }
     }
     let query = cluster::view::Query {
         write,
         asking,
         readonly: sess.readonly,
     };
-    let route = ctx.cluster.view().route(keys.iter().copied(), query);
+    let all = keys.iter().chain(channels.iter()).copied();
+    let route = ctx.cluster.view().route(all, query);
     let slot = match route {
         Route::Redirect(r) => return Some(r.text()),
         Route::Here => return None,
@@ -66,6 +83,12 @@ pub async fn cluster_check(
     };
     // A migrating or importing slot: the answer depends on which keys exist here.
     let total = keys.len();
+    if total == 0 {
+        return match ctx.cluster.view().route_unstable(slot, 0, 0, query) {
+            Route::Redirect(r) => Some(r.text()),
+            Route::Here | Route::NeedsKeys(_) => None,
+        };
+    }
     let owned: Vec<Vec<u8>> = keys.iter().map(|k| k.to_vec()).collect();
     let core = ctx.core_of_key(&owned[0]);
     let existing = ctx

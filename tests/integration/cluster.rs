@@ -535,6 +535,58 @@ fn single_node_replies_match_redis() {
     }
 }
 
+/// A node owning every slot, against a redis-server one: EXEC's cross-slot check counts
+/// SPUBLISH's shard channel like a key, and a slot set MIGRATING to the node itself is served
+/// here (its ASK would point back at it).
+#[test]
+fn exec_shard_channels_and_migrating_to_itself_match_redis() {
+    let conf = format!(
+        "{ID_A} :0@0 myself,master - 0 0 0 connected\nvars currentEpoch 0 lastVoteEpoch 0\n"
+    );
+    let lines = [
+        "CLUSTER ADDSLOTSRANGE 0 16383",
+        "MULTI",
+        "GET k1",
+        "SPUBLISH k2 x",
+        "EXEC",
+        "MULTI",
+        "SPUBLISH k1 x",
+        "SPUBLISH k2 x",
+        "EXEC",
+        "MULTI",
+        "SET k1 v",
+        "SPUBLISH k1 x",
+        "EXEC",
+        "DEL k1",
+        &format!("CLUSTER SETSLOT 12706 MIGRATING {ID_A}"),
+        "GET k1",
+        "SET k1 v",
+        "GET k1",
+        "MGET k1 {k1}x",
+        "CLUSTER SETSLOT 12706 STABLE",
+        "GET k1",
+    ];
+    let (ds, dr) = (Dir::new("exec-s"), Dir::new("exec-r"));
+    fs::write(ds.nodes_conf(), &conf).unwrap();
+    fs::write(dr.nodes_conf(), &conf).unwrap();
+    let ours = Node::start_as(subject_is_redis(), &ds.0, cluster_port());
+    let oracle = Node::start_as(true, &dr.0, cluster_port());
+    let (mut s, mut r) = (ours.conn(), oracle.conn());
+    for (i, line) in lines.iter().enumerate() {
+        let args: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
+        let (got, want) = (s.call(&args), r.call(&args));
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want),
+            "{line}"
+        );
+        if i == 0 {
+            ours.wait_state("ok");
+            oracle.wait_state("ok");
+        }
+    }
+}
+
 /// The random differential streams in cluster mode, against a redis-server cluster node: one
 /// node owning every slot, so multi-key commands over several slots meet CROSSSLOT (and its
 /// precedence over other errors) on both sides.

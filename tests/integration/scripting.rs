@@ -208,6 +208,13 @@ const CASES: &[&[&str]] = &[
     &["EVAL", "return math.random('x')", "0"],
     &["EVAL", "return math.random(1,2,3)", "0"],
     &["EVAL", "math.randomseed()", "0"],
+    // Read-only scripts refuse the commands redis-server flags may_replicate, as writes.
+    &["EVAL_RO", "return redis.call('publish','ch','m')", "0"],
+    &["EVAL_RO", "return redis.pcall('spublish','ch','m')", "0"],
+    &["EVAL", "#!lua flags=no-writes\nreturn redis.pcall('publish','ch','m')", "0"],
+    &["PFADD", "roh", "a"],
+    &["EVAL_RO", "return redis.call('pfcount',KEYS[1])", "1", "roh"],
+    &["EVAL", "return redis.call('pfcount',KEYS[1])", "1", "roh"],
     // Numbers passed to redis.call are written with `%.17g`, not Lua's `%.14g`.
     &["EVAL", "redis.call('set',KEYS[1],0.1) return redis.call('get',KEYS[1])", "1", "num"],
     &["EVAL", "redis.call('set',KEYS[1],2^53) return redis.call('get',KEYS[1])", "1", "num"],
