@@ -82,21 +82,55 @@ const HELP: &[&str] = &[
 
 const DISABLED: &str = "ERR This instance has cluster support disabled";
 
-/// The CLUSTER command.
-pub async fn exec(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
+/// The subcommand's name (`keyslot`), or `None` after answering the error redis-server gives
+/// before running any subcommand: unknown, wrong arity, or cluster support disabled.
+fn checked_subcommand(ctx: &CoreCtx, args: Args<'_>, out: &mut Reply) -> Option<&'static str> {
     let container = meta::lookup(b"cluster").expect("CLUSTER has metadata");
     let Some(sub) = meta::lookup_sub(container, args.get(1)) else {
         let err = CmdError::unknown_subcommand(args.get(1), args.get(0));
-        return out.error_bytes(&err.bytes());
+        out.error_bytes(&err.bytes());
+        return None;
     };
     if !sub.arity_ok(args.len()) {
-        return out.error_bytes(&CmdError::WrongArity(sub.name.to_string()).bytes());
+        out.error_bytes(&CmdError::WrongArity(sub.name.to_string()).bytes());
+        return None;
     }
     if !ctx.cluster.enabled() {
-        return out.error(DISABLED);
+        out.error(DISABLED);
+        return None;
     }
+    Some(&sub.name["cluster|".len()..])
+}
+
+/// CLUSTER called from a script: redis-server's first checks, HELP and KEYSLOT, which need no
+/// other thread. Returns false, having written nothing, for the subcommands scripts cannot
+/// run here (they reach the control core or every data core, whose gates the script holds).
+pub fn exec_in_script(ctx: &CoreCtx, args: Args<'_>, out: &mut Reply) -> bool {
+    let start = out.len();
+    match checked_subcommand(ctx, args, out) {
+        None => true,
+        Some("help") => {
+            out.simple_lines(HELP);
+            true
+        }
+        Some("keyslot") => {
+            out.int(key_slot(args.get(2)).0 as i64);
+            true
+        }
+        Some(_) => {
+            out.buf.truncate(start);
+            false
+        }
+    }
+}
+
+/// The CLUSTER command.
+pub async fn exec(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
+    let Some(sub) = checked_subcommand(ctx, args, out) else {
+        return;
+    };
     let not_integer = || CmdError::NotInteger.bytes();
-    match &sub.name["cluster|".len()..] {
+    match sub {
         "help" => out.simple_lines(HELP),
         "keyslot" => out.int(key_slot(args.get(2)).0 as i64),
         "countkeysinslot" => match parse_i64(args.get(2)) {

@@ -149,6 +149,8 @@ pub async fn execute(
             out.int(n as i64);
             ctx.stats.record(id, &args, &out.buf, began);
         }
+        Exec::Global(GlobalCmd::Cluster)
+            if crate::cluster::command::exec_in_script(ctx, args, &mut out) => {}
         _ => {
             return error("ERR This Redis command is not supported from scripts by SoliKV");
         }

@@ -215,6 +215,9 @@ const CASES: &[&[&str]] = &[
     &["PFADD", "roh", "a"],
     &["EVAL_RO", "return redis.call('pfcount',KEYS[1])", "1", "roh"],
     &["EVAL", "return redis.call('pfcount',KEYS[1])", "1", "roh"],
+    // CLUSTER without cluster support, from a script.
+    &["EVAL", "return redis.call('cluster','keyslot','foo')", "0"],
+    &["EVAL", "return redis.pcall('cluster','countkeysinslot','1')", "0"],
     // Numbers passed to redis.call are written with `%.17g`, not Lua's `%.14g`.
     &["EVAL", "redis.call('set',KEYS[1],0.1) return redis.call('get',KEYS[1])", "1", "num"],
     &["EVAL", "redis.call('set',KEYS[1],2^53) return redis.call('get',KEYS[1])", "1", "num"],
@@ -522,6 +525,8 @@ fn cluster_mode_key_rules_match_redis() {
         &["EVAL", "#!lua flags=no-cluster\nreturn 1", "0"],
         &["EVAL", "return redis.call('GET', KEYS[1])", "1", "zzzz"],
         &["EVAL_RO", "return redis.call('GET', 'b')", "0"],
+        &["EVAL", "return redis.call('cluster', 'keyslot', 'foo')", "0"],
+        &["EVAL", "return redis.pcall('CLUSTER', 'KEYSLOT', '{b}x')", "0"],
     ];
     for proto in ["2", "3"] {
         conns.both(&[b"HELLO", proto.as_bytes()]);
