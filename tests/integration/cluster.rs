@@ -515,11 +515,7 @@ fn single_node_replies_match_redis() {
         "CLUSTER NODES",
     ];
     for proto in ["2", "3"] {
-        let (ds, dr) = (Dir::new("diff-s"), Dir::new("diff-r"));
-        fs::write(ds.nodes_conf(), &conf).unwrap();
-        fs::write(dr.nodes_conf(), &conf).unwrap();
-        let ours = Node::start_as(subject_is_redis(), &ds.0, cluster_port());
-        let oracle = Node::start_as(true, &dr.0, cluster_port());
+        let (_dirs, ours, oracle) = same_node_pair(&conf, "diff");
         let (mut s, mut r) = (ours.conn(), oracle.conn());
         s.call(&[b"HELLO", proto.as_bytes()]);
         r.call(&[b"HELLO", proto.as_bytes()]);
@@ -533,6 +529,17 @@ fn single_node_replies_match_redis() {
             );
         }
     }
+}
+
+/// The node under test and a redis-server node, each started from the same nodes.conf text
+/// (so both have one node id), with their directories.
+fn same_node_pair(conf: &str, tag: &str) -> ((Dir, Dir), Node, Node) {
+    let (ds, dr) = (Dir::new(&format!("{tag}-s")), Dir::new(&format!("{tag}-r")));
+    fs::write(ds.nodes_conf(), conf).unwrap();
+    fs::write(dr.nodes_conf(), conf).unwrap();
+    let ours = Node::start_as(subject_is_redis(), &ds.0, cluster_port());
+    let oracle = Node::start_as(true, &dr.0, cluster_port());
+    ((ds, dr), ours, oracle)
 }
 
 /// A node owning every slot, against a redis-server one: EXEC's cross-slot check counts
@@ -566,11 +573,7 @@ fn exec_shard_channels_and_migrating_to_itself_match_redis() {
         "CLUSTER SETSLOT 12706 STABLE",
         "GET k1",
     ];
-    let (ds, dr) = (Dir::new("exec-s"), Dir::new("exec-r"));
-    fs::write(ds.nodes_conf(), &conf).unwrap();
-    fs::write(dr.nodes_conf(), &conf).unwrap();
-    let ours = Node::start_as(subject_is_redis(), &ds.0, cluster_port());
-    let oracle = Node::start_as(true, &dr.0, cluster_port());
+    let (_dirs, ours, oracle) = same_node_pair(&conf, "exec");
     let (mut s, mut r) = (ours.conn(), oracle.conn());
     for (i, line) in lines.iter().enumerate() {
         let args: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
