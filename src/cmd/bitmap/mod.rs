@@ -114,8 +114,8 @@ fn string_for_bits<'a>(
     Ok((raw, grew))
 }
 
-/// The bytes of the string at `key`: `Ok(None)` when absent, WRONGTYPE for other types.
-/// Runs `f` on the string at `key` in place (no copy: bitmaps may be 512 MB).
+/// Runs `f` on the bytes of the string at `key`, in place (bitmaps may be 512 MB): `Ok(None)`
+/// when absent, WRONGTYPE for other types.
 pub(super) fn with_string<R>(
     ks: &mut Keyspace,
     key: &[u8],
@@ -240,39 +240,28 @@ fn count_bits(bytes: &[u8], from: u64, to: u64) -> u64 {
 }
 
 fn bitcount(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
-    let len = match with_string(ks, args.get(1), <[u8]>::len) {
-        Err(e) => return reply_error(reply, &e),
-        Ok(None) => return reply.int(0),
-        Ok(Some(len)) => len,
-    };
-    let range = match args.len() {
-        2 => bit_range(len, 0, -1, false),
-        4 | 5 => {
-            // Redis 7.0 answers 0 for a reversed negative range before reading the unit.
-            let parsed = (|| -> CmdResult<_> {
+    // The key's type is checked before the range is parsed, as redis-server does.
+    let counted = with_string(ks, args.get(1), |bytes| -> CmdResult<u64> {
+        let range = match args.len() {
+            2 => bit_range(bytes.len(), 0, -1, false),
+            4 | 5 => {
                 let start = parse_i64(args.get(2)).ok_or(CmdError::NotInteger)?;
                 let end = parse_i64(args.get(3)).ok_or(CmdError::NotInteger)?;
+                // Redis 7.0 answers 0 for a reversed negative range before reading the unit.
                 if start < 0 && end < 0 && start > end {
-                    return Ok(None);
+                    return Ok(0);
                 }
-                Ok(Some((start, end, unit(args, 4)?)))
-            })();
-            match parsed {
-                Err(e) => return reply_error(reply, &e),
-                Ok(None) => None,
-                Ok(Some((start, end, isbit))) => bit_range(len, start, end, isbit),
+                bit_range(bytes.len(), start, end, unit(args, 4)?)
             }
-        }
-        _ => return reply_error(reply, &CmdError::Syntax),
-    };
-    let count = match range {
-        None => 0,
-        Some((from, to)) => with_string(ks, args.get(1), |b| count_bits(b, from, to))
-            .ok()
-            .flatten()
-            .unwrap_or(0),
-    };
-    reply.int(count as i64);
+            _ => return Err(CmdError::Syntax),
+        };
+        Ok(range.map_or(0, |(from, to)| count_bits(bytes, from, to)))
+    });
+    match counted {
+        Err(e) | Ok(Some(Err(e))) => reply_error(reply, &e),
+        Ok(None) => reply.int(0),
+        Ok(Some(Ok(n))) => reply.int(n as i64),
+    }
 }
 
 fn bitpos(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
@@ -286,46 +275,36 @@ fn bitpos(ks: &mut Keyspace, args: Args, reply: &mut Reply) {
             )
         }
     };
-    let len = match with_string(ks, args.get(1), <[u8]>::len) {
-        Err(e) => return reply_error(reply, &e),
-        Ok(None) => return reply.int(if bit == 1 { -1 } else { 0 }),
-        Ok(Some(len)) => len,
-    };
-    let (range, end_given) = match args.len() {
-        3 => (bit_range(len, 0, -1, false), false),
-        4..=6 => {
-            let parsed = (|| -> CmdResult<_> {
+    // The key's type is checked before the range is parsed, as redis-server does.
+    let found = with_string(ks, args.get(1), |bytes| -> CmdResult<i64> {
+        let (start, end, isbit) = match args.len() {
+            3 => (0, -1, false),
+            4..=6 => {
                 let start = parse_i64(args.get(3)).ok_or(CmdError::NotInteger)?;
-                let isbit = if args.len() == 6 {
-                    unit(args, 5)?
-                } else {
-                    false
-                };
+                let isbit = args.len() == 6 && unit(args, 5)?;
                 let end = if args.len() >= 5 {
                     parse_i64(args.get(4)).ok_or(CmdError::NotInteger)?
                 } else {
                     -1
                 };
-                Ok((start, end, isbit))
-            })();
-            match parsed {
-                Err(e) => return reply_error(reply, &e),
-                Ok((start, end, isbit)) => (bit_range(len, start, end, isbit), args.len() >= 5),
+                (start, end, isbit)
             }
-        }
-        _ => return reply_error(reply, &CmdError::Syntax),
-    };
-    let Some((from, to)) = range else {
-        return reply.int(-1);
-    };
-    let found = with_string(ks, args.get(1), |b| find_bit(b, bit, from, to))
-        .ok()
-        .flatten()
-        .flatten();
+            _ => return Err(CmdError::Syntax),
+        };
+        let Some((from, to)) = bit_range(bytes.len(), start, end, isbit) else {
+            return Ok(-1);
+        };
+        let end_given = args.len() >= 5;
+        Ok(match find_bit(bytes, bit, from, to) {
+            Some(pos) => pos as i64,
+            None if bit == 0 && !end_given => to as i64 + 1,
+            None => -1,
+        })
+    });
     match found {
-        Some(pos) => reply.int(pos as i64),
-        None if bit == 0 && !end_given => reply.int(to as i64 + 1),
-        None => reply.int(-1),
+        Err(e) | Ok(Some(Err(e))) => reply_error(reply, &e),
+        Ok(None) => reply.int(if bit == 1 { -1 } else { 0 }),
+        Ok(Some(Ok(pos))) => reply.int(pos),
     }
 }
 
