@@ -32,9 +32,6 @@ use super::gather;
 use super::global;
 use super::txn::Txn;
 
-/// The Pub/Sub commands whose channels are routed by slot in cluster mode.
-const SHARD_CHANNEL_CMDS: &[&str] = &["spublish", "ssubscribe", "sunsubscribe"];
-
 /// Cluster mode: all keys of the queued commands must hash to one slot this node serves.
 /// Returns the error EXEC answers (and discards the transaction with) otherwise.
 pub async fn cluster_check(
@@ -58,14 +55,8 @@ pub async fn cluster_check(
                 write |= q.cmd.flags & WRITE != 0;
                 cmd::for_each_key(q.cmd, args, |i| keys.push(args.get(i)));
             }
-            Exec::PubSub(_) if SHARD_CHANNEL_CMDS.contains(&q.cmd.name) => {
-                let last = if q.cmd.name == "spublish" {
-                    2
-                } else {
-                    args.len()
-                };
-                channels.extend((1..last.min(args.len())).map(|i| args.get(i)));
-            }
+            // Only the shard commands have a key range (their channels).
+            Exec::PubSub(_) => cmd::for_each_key(q.cmd, args, |i| channels.push(args.get(i))),
             _ => {}
         }
     }
