@@ -109,7 +109,10 @@ pub async fn run_in(
     keys.dedup();
     let cores: Vec<usize> = keys.iter().map(|k| ctx.core_of_key(k)).collect();
     let written: Vec<bool> = match written_keys(cmd, args) {
-        Some(w) => keys.iter().map(|k| w.contains(k)).collect(),
+        Some(mut w) => {
+            w.sort_unstable();
+            keys.iter().map(|k| w.binary_search(k).is_ok()).collect()
+        }
         None => vec![true; keys.len()],
     };
 
