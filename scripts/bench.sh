@@ -81,6 +81,8 @@ readonly WORKLOADS=(
   "zrange-P1       1   1  ZRANGE bench:zset 0 9 WITHSCORES"
   "zrange-P16     16   4  ZRANGE bench:zset 0 9 WITHSCORES"
   "eval-incr-P1    1   1  EVAL return(redis.call('incr',KEYS[1])) 1 bench:counter"
+  "eval-incr-P16  16   4  EVAL return(redis.call('incr',KEYS[1])) 1 bench:counter"
+  "eval-4calls-P1  1   1  EVAL redis.call('incr',KEYS[1]);redis.call('incr',KEYS[1]);redis.call('incr',KEYS[1]);return(redis.call('get',KEYS[1])) 1 bench:counter4"
 )
 
 # The same 1:10 SET:GET mix from memtier_benchmark, when it is on PATH (one invocation per run:

@@ -14,9 +14,9 @@
 //! - [`cluster`]: cluster mode: the cluster state on the control core, nodes.conf, CLUSTER
 //!   commands, the routing view every data core checks keyed commands against, the
 //!   cluster bus wire layer and its driver (gossip, failure detection).
-//! - [`script`]: Lua scripting (EVAL, SCRIPT): the script thread with the Lua 5.1
-//!   interpreter, and the data-core side that runs a script's calls under an all-core
-//!   transaction.
+//! - [`script`]: Lua scripting (EVAL, SCRIPT): a Lua 5.1 interpreter per data core, running
+//!   a script in a coroutine on that core under an all-core transaction, its calls as steps
+//!   of that transaction.
 //! - [`alloc`]: the counting allocator behind `INFO memory`.
 //!
 //! See `ARCHITECTURE.md` for the threads and the life of a command.

@@ -1,7 +1,7 @@
 //! Table entries for the scripting commands: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO, SCRIPT.
 //!
-//! Scripts run under a cross-core transaction with a Lua interpreter on the script thread, so
-//! their handlers live in `crate::script`; only the entries are here. EVAL's keys follow its
+//! Scripts run under a cross-core transaction with the Lua interpreter of the receiving data
+//! core, so their handlers live in `crate::script`; only the entries are here. EVAL's keys follow its
 //! numkeys argument, so its key range is empty and routing reads its key specs.
 
 use super::{Command, Exec, KeyRange};

@@ -1,7 +1,7 @@
 //! Lua 5.1's auxiliary-library conventions (`lauxlib`) for the libraries redis-server
 //! bundles as C code and SoliKV writes in Rust (`cmsgpack`, `struct`).
 //!
-//! Runs on the script thread. Those libraries are Lua C functions here too (registered with
+//! Runs on a data core. Those libraries are Lua C functions here too (registered with
 //! `Lua::create_c_function`) and use the Lua stack as the C code does, so the stack's size
 //! limits (`luaL_checkstack` against `LUAI_MAXCSTACK`), the function names in argument errors
 //! and the in-place conversions of `luaL_checklstring` are Lua's own, as in redis-server.

@@ -43,7 +43,7 @@ fn error(text: &str) -> Outcome {
     r.buf
 }
 
-/// Options of one call, as the script thread sends them.
+/// Options of one call, as the running script passes them.
 pub struct CallOpts {
     pub resp3: bool,
     pub read_only: bool,

@@ -1,7 +1,7 @@
 //! The `cjson` library scripts see (lua-cjson 2.1 as redis-server bundles it, default
 //! settings): `cjson.encode`, `cjson.decode` and `cjson.null`.
 //!
-//! Runs on the script thread. Encoding follows lua-cjson: numbers as Lua prints them
+//! Runs on a data core. Encoding follows lua-cjson: numbers as Lua prints them
 //! (`%.14g`), `/` escaped as `\/`, tables with only positive integer keys as arrays (holes
 //! become `null`, excessively sparse ones are refused), empty tables as `{}`, object keys in
 //! the table's own order. Decoding maps `null` to `cjson.null` (a light userdata).

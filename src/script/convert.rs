@@ -1,6 +1,6 @@
 //! Redis's conversions between RESP replies and Lua values, both ways.
 //!
-//! Runs on the script thread. A command called from a script answers RESP bytes (RESP2 or,
+//! Runs on a data core. A command called from a script answers RESP bytes (RESP2 or,
 //! after `redis.setresp(3)`, RESP3); [`reply_to_lua`] turns them into Lua values as
 //! redis-server 7.0 does: integers → numbers, bulk strings → strings, nulls → `false` (RESP2)
 //! or `nil` (RESP3), status → `{ok=...}`, errors → `{err=...}`, arrays → tables, RESP3 maps,

@@ -1,19 +1,28 @@
-//! The script thread: the one Lua 5.1 interpreter of the server, its script cache and the
-//! runs of scripts.
+//! The Lua interpreter of a data core, the script cache, and the runs of scripts.
 //!
-//! One OS thread (`solikv-lua`), started on first use, owns the `mlua` state; data cores send
-//! it [`Request`]s over a flume channel. While a script runs, each `redis.call` becomes an
-//! [`Event::Call`] to the data core that asked for the run (which holds every core's gate, see
-//! `super`), and this thread waits for the reply bytes. Because scripts are serialized by
-//! those gates, one interpreter is enough, and the cache it holds is the server's.
+//! Every data core has its own Lua 5.1 state (`mlua`), built on first use, and runs a script
+//! on its own thread, inside a stackful coroutine (`corosensei`) on a stack kept for scripts
+//! (32 MiB reserved, touched as needed; deeply nested replies and JSON are converted
+//! recursively). The coroutine gives control back to the core's executor ([`Step`]) when
+//! the script calls a command, which the core then runs as a step of the script's
+//! transaction, and at every count hook (each 100k Lua instructions), so the core's other
+//! tasks, and with them `-BUSY` replies and SCRIPT KILL, get through while a long script
+//! runs. Scripts are serialized server-wide by the gates of every core (see `super`), so
+//! nothing else touches a core's Lua state while a run is suspended.
+//!
+//! The script cache is the server's, kept the same on every core: the bodies by digest
+//! ([`learn`], [`forget_all`], [`known`]), each core compiling a body into its own state the
+//! first time it runs it. A body new to the cache is handed to every other core under the
+//! same transaction ([`Finished::learned`], SCRIPT LOAD).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
-use std::sync::OnceLock;
 use std::time::Instant;
 
+use corosensei::stack::DefaultStack;
+use corosensei::{Coroutine, CoroutineResult, Yielder};
 use mlua::{
     ChunkMode, Function, HookTriggers, Lua, MultiValue, RegistryKey, StdLib, Table, Value, VmState,
 };
@@ -43,61 +52,244 @@ pub struct EvalJob {
     pub cluster: bool,
     /// busy-reply-threshold, in milliseconds.
     pub busy_ms: u64,
-    pub events: flume::Sender<Event>,
-    pub calls: flume::Receiver<Vec<u8>>,
 }
 
-/// What the script thread tells the data core running a script.
-pub enum Event {
-    /// Run this command (already converted to strings) and send back its reply bytes.
+/// Why a running script gave control back to its core.
+pub enum Suspend {
+    /// Run this command (already converted to strings) and resume with its reply bytes.
     Call { args: Vec<Vec<u8>>, opts: CallOpts },
-    /// The script finished; this is the client's reply.
-    Done(Vec<u8>),
+    /// The count hook: let the core's other tasks run, then resume (with nothing).
+    Pause,
 }
 
-pub enum Request {
-    Eval(Box<EvalJob>),
-    /// SCRIPT LOAD: the digest, or the error reply.
-    Load(Vec<u8>, flume::Sender<Result<String, Vec<u8>>>),
-    Exists(Vec<Vec<u8>>, flume::Sender<Vec<bool>>),
-    Flush(flume::Sender<()>),
+/// How a run ended.
+pub struct Finished {
+    /// The client's reply.
+    pub reply: Vec<u8>,
+    /// A body this core added to the script cache (digest, body), which every other core
+    /// must [`learn`] before the transaction ends.
+    pub learned: Option<(String, Vec<u8>)>,
 }
 
-/// Sends a request to the script thread, starting it on first use.
-pub fn submit(request: Request) {
-    static ENGINE: OnceLock<flume::Sender<Request>> = OnceLock::new();
-    let tx = ENGINE.get_or_init(|| {
-        let (tx, rx) = flume::unbounded();
-        std::thread::Builder::new()
-            .name("solikv-lua".into())
-            // Deeply nested replies and JSON are converted recursively.
-            .stack_size(32 << 20)
-            .spawn(move || serve(rx))
-            .expect("start the script thread");
-        tx
-    });
-    // Should the thread be gone, the request's reply channels close and the core answers
-    // with an error.
-    let _ = tx.send(request);
+/// What [`Run::resume`] returns.
+pub enum Step {
+    Suspended(Suspend),
+    Done(Finished),
 }
 
-/// The run in progress on this thread, read by `redis.*` functions and the hook.
+/// The coroutine a script runs in: it takes a call's reply bytes, yields [`Suspend`], and
+/// returns [`Finished`].
+type Fiber = Coroutine<Vec<u8>, Suspend, Finished, DefaultStack>;
+type FiberYielder = Yielder<Vec<u8>, Suspend>;
+
+/// Room reserved for a script's stack; pages are touched only as they are used.
+const STACK_BYTES: usize = 32 << 20;
+
+/// One script run on this core. Starting it marks a script as running server-wide
+/// ([`state::start`]); dropping it marks the end, and stops the script first should it be
+/// dropped before it finished.
+pub struct Run {
+    fiber: Option<Fiber>,
+}
+
+impl Run {
+    pub fn start(job: EvalJob) -> Run {
+        state::start();
+        let stack = STACK
+            .with(|s| s.take())
+            .or_else(|| DefaultStack::new(STACK_BYTES).ok());
+        let Some(stack) = stack else {
+            return Run { fiber: None };
+        };
+        let fiber = Fiber::with_stack(stack, move |yielder: &FiberYielder, _| {
+            with_engine(|engine| engine.run_job(&job, yielder)).unwrap_or_else(|reply| Finished {
+                reply,
+                learned: None,
+            })
+        });
+        Run { fiber: Some(fiber) }
+    }
+
+    /// Runs the script until it calls a command, pauses or ends. `input` is the reply to
+    /// the call it last made (empty otherwise).
+    pub fn resume(&mut self, input: Vec<u8>) -> Step {
+        let Some(fiber) = self.fiber.as_mut() else {
+            return Step::Done(Finished {
+                reply: b"-ERR could not allocate a stack for the script\r\n".to_vec(),
+                learned: None,
+            });
+        };
+        let resumed =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fiber.resume(input)));
+        match resumed {
+            Ok(CoroutineResult::Yield(suspend)) => Step::Suspended(suspend),
+            Ok(CoroutineResult::Return(finished)) => {
+                self.recycle();
+                Step::Done(finished)
+            }
+            Err(_) => {
+                // The Lua state may be inconsistent after a panic: build a new one.
+                CURRENT.with(|c| c.borrow_mut().take());
+                ENGINE.with(|e| e.borrow_mut().take());
+                self.recycle();
+                Step::Done(Finished {
+                    reply: b"-ERR internal error while running the script\r\n".to_vec(),
+                    learned: None,
+                })
+            }
+        }
+    }
+
+    /// Keeps the stack of a finished run for the next one.
+    fn recycle(&mut self) {
+        if let Some(fiber) = self.fiber.take() {
+            if fiber.done() {
+                STACK.with(|s| s.set(Some(fiber.into_stack())));
+            } else {
+                drop(fiber);
+            }
+        }
+    }
+}
+
+impl Drop for Run {
+    fn drop(&mut self) {
+        if let Some(mut fiber) = self.fiber.take() {
+            if fiber.started() && !fiber.done() {
+                // Unwinding the coroutine would unwind through Lua's C frames: make the
+                // script fail at its next call or hook instead, and run it to its end.
+                if let Some(cur) = current() {
+                    cur.aborted.set(true);
+                }
+                let mut ended = false;
+                for _ in 0..ABORT_RESUMES {
+                    let reply = b"-ERR the script's client is gone\r\n".to_vec();
+                    if let CoroutineResult::Return(_) = fiber.resume(reply) {
+                        ended = true;
+                        break;
+                    }
+                }
+                if !ended {
+                    std::mem::forget(fiber);
+                    state::finish();
+                    return;
+                }
+            }
+            self.fiber = Some(fiber);
+            self.recycle();
+        }
+        state::finish();
+    }
+}
+
+/// How many times a dropped run is resumed to let it fail before it is abandoned (its
+/// stack leaked): a script that catches every error could otherwise keep it forever.
+const ABORT_RESUMES: usize = 100_000;
+
+/// The run in progress on this core, read by `redis.*` functions and the hook.
 pub struct Current {
-    events: flume::Sender<Event>,
-    calls: flume::Receiver<Vec<u8>>,
+    yielder: *const FiberYielder,
     pub resp3: Cell<bool>,
     read_only: bool,
     cross_slot: bool,
     started: Instant,
     busy_ms: u64,
+    /// The run was dropped before it finished: every call and hook fails.
+    aborted: Cell<bool>,
+}
+
+impl Current {
+    /// Gives control back to the core until it resumes the run.
+    fn suspend(&self, why: Suspend) -> Vec<u8> {
+        // SAFETY: `yielder` belongs to the coroutine running this code: `CURRENT` holds this
+        // value only while `Engine::run_job` runs inside that coroutine.
+        unsafe { (*self.yielder).suspend(why) }
+    }
 }
 
 thread_local! {
     static CURRENT: RefCell<Option<Rc<Current>>> = const { RefCell::new(None) };
+    /// This core's Lua state, built on first use.
+    static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+    /// The stack of the last finished run, kept for the next.
+    static STACK: Cell<Option<DefaultStack>> = const { Cell::new(None) };
+    /// The server's script cache: bodies by digest (lowercase hex), the same on every core.
+    static BODIES: RefCell<HashMap<String, Vec<u8>>> = RefCell::new(HashMap::new());
 }
 
 pub fn current() -> Option<Rc<Current>> {
     CURRENT.with(|c| c.borrow().clone())
+}
+
+/// Runs `f` with this core's Lua state, building it first if needed; the error reply when
+/// it cannot be built or is in use (which the gates should make impossible).
+fn with_engine<R>(f: impl FnOnce(&mut Engine) -> R) -> Result<R, Vec<u8>> {
+    ENGINE.with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            return Err(b"-ERR the script engine is busy\r\n".to_vec());
+        };
+        if slot.is_none() {
+            *slot = Some(Engine::new().map_err(|e| format!("-ERR {e}\r\n").into_bytes())?);
+        }
+        Ok(f(slot.as_mut().expect("built above")))
+    })
+}
+
+/// Runs `f` with this core's Lua state on the scripts' stack (compiling can recurse deeply).
+fn on_script_stack<R>(f: impl FnOnce(&mut Engine) -> R) -> Result<R, Vec<u8>> {
+    let stack = STACK
+        .with(|s| s.take())
+        .or_else(|| DefaultStack::new(STACK_BYTES).ok());
+    let Some(mut stack) = stack else {
+        return Err(b"-ERR could not allocate a stack for the script\r\n".to_vec());
+    };
+    let result = corosensei::on_stack(&mut stack, || with_engine(f));
+    STACK.with(|s| s.set(Some(stack)));
+    result
+}
+
+/// SCRIPT LOAD on this core: the digest and whether the body is new to the cache (then
+/// every other core must [`learn`] it), or the error reply.
+pub fn load(body: &[u8]) -> Result<(String, bool), Vec<u8>> {
+    let sha = on_script_stack(|engine| engine.compile(body))??;
+    Ok((sha.clone(), remember(sha, body)))
+}
+
+/// Adds a body to this core's cache; whether it was new.
+fn remember(sha: String, body: &[u8]) -> bool {
+    BODIES.with(|b| {
+        let mut bodies = b.borrow_mut();
+        if bodies.contains_key(&sha) {
+            return false;
+        }
+        bodies.insert(sha, body.to_vec());
+        true
+    })
+}
+
+/// Adds a body another core cached (compiled here when first run).
+pub fn learn(sha: String, body: Vec<u8>) {
+    BODIES.with(|b| b.borrow_mut().insert(sha, body));
+}
+
+/// Whether the cache holds the script with this digest (any case).
+pub fn known(sha: &[u8]) -> bool {
+    let sha = String::from_utf8_lossy(sha).to_ascii_lowercase();
+    BODIES.with(|b| b.borrow().contains_key(&sha))
+}
+
+/// SCRIPT FLUSH on this core: forgets every body and compiled script.
+pub fn forget_all() {
+    BODIES.with(|b| b.borrow_mut().clear());
+    let built = ENGINE.with(|e| e.try_borrow().map_or(true, |e| e.is_some()));
+    if !built {
+        return;
+    }
+    let _ = on_script_stack(|engine| {
+        engine.cache.clear();
+        engine.lua.expire_registry_values();
+        let _ = engine.lua.gc_collect();
+    });
 }
 
 struct Cached {
@@ -110,36 +302,6 @@ struct Engine {
     run: Function,
     env: Table,
     cache: HashMap<String, Cached>,
-}
-
-fn serve(rx: flume::Receiver<Request>) {
-    let mut engine = Engine::new().expect("build the Lua state");
-    // Polling a moment before sleeping lets back-to-back EVALs skip a wake-up each.
-    while let Some(request) = super::spin_recv(&rx) {
-        match request {
-            Request::Eval(job) => engine.eval(*job),
-            Request::Load(body, reply) => {
-                let _ = reply.send(engine.load(&body));
-            }
-            Request::Exists(shas, reply) => {
-                let found = shas
-                    .iter()
-                    .map(|s| {
-                        engine
-                            .cache
-                            .contains_key(&String::from_utf8_lossy(s).to_ascii_lowercase())
-                    })
-                    .collect();
-                let _ = reply.send(found);
-            }
-            Request::Flush(reply) => {
-                engine.cache.clear();
-                engine.lua.expire_registry_values();
-                let _ = engine.lua.gc_collect();
-                let _ = reply.send(());
-            }
-        }
-    }
 }
 
 /// The hex SHA1 digest of `body`, as redis-server names scripts.
@@ -158,7 +320,7 @@ fn call_impl(lua: &Lua, raise: bool, args: MultiValue) -> mlua::Result<Value> {
         Ok(argv) => argv,
         Err(text) => return fail(lua, raise, error_table(lua, text.as_bytes())?),
     };
-    let sent = cur.events.send(Event::Call {
+    let reply = cur.suspend(Suspend::Call {
         args: argv,
         opts: CallOpts {
             resp3: cur.resp3.get(),
@@ -166,10 +328,6 @@ fn call_impl(lua: &Lua, raise: bool, args: MultiValue) -> mlua::Result<Value> {
             cross_slot: cur.cross_slot,
         },
     });
-    let reply = match sent.ok().and_then(|_| super::spin_recv(&cur.calls)) {
-        Some(reply) => reply,
-        None => return Err(mlua::Error::runtime("the data core left")),
-    };
     let value = convert::reply_to_lua(lua, &reply)?;
     match value {
         Value::Table(err) if raise && reply.first() == Some(&b'-') => library::raise(lua, err),
@@ -186,9 +344,12 @@ fn fail(lua: &Lua, raise: bool, err: Table) -> mlua::Result<Value> {
 }
 
 /// The count hook: marks the script busy after busy-reply-threshold and stops it after
-/// SCRIPT KILL (again at every later hook, so `pcall` cannot keep it alive).
+/// SCRIPT KILL (again at every later hook, so `pcall` cannot keep it alive); in between, lets
+/// the core's other tasks run.
 fn hook(_lua: &Lua) -> mlua::Result<VmState> {
     if let Some(cur) = current() {
+        check_time(&cur)?;
+        cur.suspend(Suspend::Pause);
         check_time(&cur)?;
     }
     Ok(VmState::Continue)
@@ -207,6 +368,9 @@ fn check_time(cur: &Current) -> mlua::Result<()> {
         return Err(mlua::Error::runtime(
             "Script killed by user with SCRIPT KILL...",
         ));
+    }
+    if cur.aborted.get() {
+        return Err(mlua::Error::runtime("the script's client is gone"));
     }
     Ok(())
 }
@@ -301,30 +465,41 @@ impl Engine {
         Ok(sha)
     }
 
-    fn load(&mut self, body: &[u8]) -> Result<String, Vec<u8>> {
-        self.compile(body)
-    }
-
-    fn eval(&mut self, job: EvalJob) {
-        let reply = self.run_job(&job);
-        let _ = job.events.send(Event::Done(reply));
-    }
-
-    fn run_job(&mut self, job: &EvalJob) -> Vec<u8> {
+    /// Runs one script, inside its coroutine (`yielder`).
+    fn run_job(&mut self, job: &EvalJob, yielder: &FiberYielder) -> Finished {
+        let mut learned = None;
         let sha = match &job.source {
             Source::Body(body) => match self.compile(body) {
-                Ok(sha) => sha,
-                Err(reply) => return reply,
+                Ok(sha) => {
+                    if remember(sha.clone(), body) {
+                        learned = Some((sha.clone(), body.clone()));
+                    }
+                    sha
+                }
+                Err(reply) => return Finished { reply, learned },
             },
             Source::Sha(sha) => {
                 let sha = String::from_utf8_lossy(sha).to_ascii_lowercase();
                 if !self.cache.contains_key(&sha) {
-                    return b"-NOSCRIPT No matching script. Please use EVAL.\r\n".to_vec();
+                    let body = BODIES.with(|b| b.borrow().get(&sha).cloned());
+                    let compiled = match body {
+                        Some(body) => self.compile(&body),
+                        None => Err(b"-NOSCRIPT No matching script. Please use EVAL.\r\n".to_vec()),
+                    };
+                    if let Err(reply) = compiled {
+                        return Finished { reply, learned };
+                    }
                 }
                 sha
             }
         };
-        let cached = &self.cache[&sha];
+        let reply = self.run_compiled(job, &sha, yielder);
+        Finished { reply, learned }
+    }
+
+    /// Runs the compiled script `sha`: the client's reply.
+    fn run_compiled(&mut self, job: &EvalJob, sha: &str, yielder: &FiberYielder) -> Vec<u8> {
+        let cached = &self.cache[sha];
         let mut read_only = job.read_only;
         // Scripts without a shebang keep Redis 6's rules, which allowed keys of any slot.
         let cross_slot = cached.flags.is_none_or(|f| f.allow_cross_slot_keys);
@@ -350,13 +525,13 @@ impl Engine {
             return format!("-ERR {e}\r\n").into_bytes();
         }
         let cur = Rc::new(Current {
-            events: job.events.clone(),
-            calls: job.calls.clone(),
+            yielder,
             resp3: Cell::new(false),
             read_only,
             cross_slot,
             started: Instant::now(),
             busy_ms: job.busy_ms,
+            aborted: Cell::new(false),
         });
         CURRENT.with(|c| *c.borrow_mut() = Some(cur.clone()));
         let result: mlua::Result<(bool, Value)> = self.run.call(func);
@@ -364,7 +539,7 @@ impl Engine {
         let mut out = Reply::new(convert::proto(job.client_resp3));
         match result {
             Ok((true, value)) => convert::lua_to_reply(&value, &mut out, cur.resp3.get()),
-            Ok((false, err)) => script_error(&err, &sha, &mut out),
+            Ok((false, err)) => script_error(&err, sha, &mut out),
             Err(e) => out.error(&format!("ERR Error running script {sha}: {e}")),
         }
         out.buf

@@ -1,6 +1,6 @@
 //! The Rust side of the `redis` table and the `bit` library (LuaBitOp) scripts see.
 //!
-//! Runs on the script thread. These are C functions to Lua, as in redis-server, so a
+//! Runs on a data core. These are C functions to Lua, as in redis-server, so a
 //! script's `return redis.call(...)` keeps the script's frame for error positions. An error
 //! they raise is an `{err=...}` table: [`raise`] parks it in the registry and raises a
 //! placeholder, which the prelude's error handler and `pcall` swap back for the table.

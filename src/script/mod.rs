@@ -4,32 +4,35 @@
 //! # Design
 //!
 //! The interpreter is Lua 5.1 (the version Redis embeds), through the `mlua` crate with a
-//! vendored Lua built from source. It lives on one *script thread* (`engine`), not on the
-//! data cores, for two reasons:
+//! vendored Lua built from source. Every data core has its own Lua state (`engine`), and a
+//! script runs on the core that received EVAL:
 //!
 //! * A script must be atomic across data cores and may touch any key, declared or not. The
 //!   data core that receives EVAL takes the gates of **every** data core (a cross-core
 //!   transaction, `shard::txn`, as EXEC does), so no other command runs anywhere until the
-//!   script ends; each `redis.call` is sent to that core as an event, run there as a step of
-//!   the transaction on the core owning the keys, and answered with its reply bytes.
-//! * While the script runs, the data cores' executors stay free: their connections wait for
-//!   the gates asynchronously, so after `busy-reply-threshold` they can answer `-BUSY`, and
-//!   SCRIPT KILL (which never waits for a gate) reaches the script from any connection, on
-//!   any core, even with a single data core. A script running on a data core's own thread
-//!   would block every connection of that core.
+//!   script ends; each `redis.call` runs as a step of the transaction on the core owning the
+//!   keys (on this core, in place).
+//! * The script runs in a stackful coroutine on the core's own thread, which hands control
+//!   back to the core's executor at each `redis.call` (the core runs the command, then
+//!   resumes the script with its reply) and at each count hook. So a long script does not
+//!   stop the core: its other connections wait for the gates asynchronously, after
+//!   `busy-reply-threshold` they are answered `-BUSY`, and SCRIPT KILL (which never waits
+//!   for a gate) reaches the script from any connection, on any core, even with a single
+//!   data core.
 //!
-//! The price is two thread hops per `redis.call` (tens of microseconds on a small VM) and a
-//! server-wide serialization of scripts, which Redis has anyway. The script cache lives with
-//! the interpreter, so SCRIPT LOAD on any connection serves EVALSHA on every core.
+//! Until 2026-12 the interpreter lived on a thread of its own, and each `redis.call` was two
+//! thread hand-offs: an EVAL cost about twice redis-server's CPU. Scripts are serialized
+//! server-wide, as in redis-server. The script cache is the server's: SCRIPT LOAD, and EVAL
+//! of a new body, hand the body to every core under the same transaction.
 //!
-//! Module map: `engine` (script thread, cache, runs), `prelude.lua` (sandbox: read-only
-//! globals, `redis.call`/`pcall` wrappers, error handler), `library` (`redis.*` functions,
-//! `bit`), `cjson`, `cmsgpack` and `structlib` (the other bundled libraries; `auxlib` gives
-//! them lauxlib's argument checks and errors), `random` (redis-server's generator behind
-//! `math.random`), `convert` (RESP ↔ Lua), `shebang` (`#!lua flags=`), `call` (runs called
-//! commands on the cores), `state` (running/busy/kill flags shared by all threads). This
-//! file is the data-core side: argument checks, the transaction, the event loop of a run,
-//! SCRIPT.
+//! Module map: `engine` (Lua state per core, coroutine runs, cache), `prelude.lua` (sandbox:
+//! read-only globals, `redis.call`/`pcall` wrappers, error handler), `library` (`redis.*`
+//! functions, `bit`), `cjson`, `cmsgpack` and `structlib` (the other bundled libraries;
+//! `auxlib` gives them lauxlib's argument checks and errors), `random` (redis-server's
+//! generator behind `math.random`), `convert` (RESP ↔ Lua), `shebang` (`#!lua flags=`),
+//! `call` (runs called commands on the cores), `state` (running/busy/kill flags shared by all
+//! cores). This file drives a run from the data core: argument checks, the transaction, the
+//! loop that serves a run's calls and pauses, SCRIPT.
 
 mod auxlib;
 mod call;
@@ -45,7 +48,7 @@ mod structlib;
 
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::cmd::scripting::ScriptCmd;
 use crate::cmd::{self, Args, CmdError};
@@ -56,7 +59,7 @@ use crate::shard::mesh::{BatchReply, RemoteBatch};
 use crate::shard::txn::Txn;
 use crate::topology::key_slot;
 
-use engine::{EvalJob, Event, Request, Source};
+use engine::{EvalJob, Run, Source, Step, Suspend};
 
 /// Runs EVAL and friends, or SCRIPT, for a connection outside MULTI.
 pub async fn exec(
@@ -69,7 +72,7 @@ pub async fn exec(
 ) -> Flow {
     let (start, began) = (out.len(), crate::clock::ticks());
     if which == ScriptCmd::Script {
-        script_cmd(args, out).await;
+        script_cmd(ctx, None, args, out).await;
     } else if let Some(job) = prepare(ctx, which, args, out) {
         let txn = Txn::begin(ctx, (0..ctx.ncores).collect()).await;
         run(ctx, sess, &txn, job, out).await;
@@ -91,7 +94,7 @@ pub async fn exec_in(
 ) {
     let (start, began) = (out.len(), crate::clock::ticks());
     if which == ScriptCmd::Script {
-        script_cmd(args, out).await;
+        script_cmd(ctx, Some(txn), args, out).await;
     } else if let Some(job) = prepare(ctx, which, args, out) {
         run(ctx, sess, txn, job, out).await;
     }
@@ -136,8 +139,8 @@ fn prepare(ctx: &CoreCtx, which: ScriptCmd, args: Args, out: &mut Reply) -> Opti
     })
 }
 
-/// Runs a script under `txn` (holding every core): hands it to the script thread and
-/// serves its calls until it answers.
+/// Runs a script under `txn` (holding every core) on this core's Lua state, serving its
+/// calls as steps of the transaction.
 async fn run(ctx: &Rc<CoreCtx>, sess: &mut Session, txn: &Txn, job: Prepared, out: &mut Reply) {
     let busy_ms = ctx
         .config
@@ -145,13 +148,10 @@ async fn run(ctx: &Rc<CoreCtx>, sess: &mut Session, txn: &Txn, job: Prepared, ou
         .get("busy-reply-threshold")
         .and_then(|v| v.parse().ok())
         .unwrap_or(5000);
-    let mut run = call::RunState {
+    let mut calls = call::RunState {
         slot: job.keys.first().map(|k| key_slot(k).0),
     };
-    let (events_tx, events) = flume::unbounded();
-    let (calls, calls_rx) = flume::bounded(1);
-    state::start();
-    engine::submit(Request::Eval(Box::new(EvalJob {
+    let mut script = Run::start(EvalJob {
         source: job.source,
         keys: job.keys,
         argv: job.argv,
@@ -159,70 +159,49 @@ async fn run(ctx: &Rc<CoreCtx>, sess: &mut Session, txn: &Txn, job: Prepared, ou
         read_only: job.read_only,
         cluster: ctx.cluster.enabled(),
         busy_ms,
-        events: events_tx,
-        calls: calls_rx,
-    })));
-    loop {
-        let event = match events.try_recv() {
-            Ok(event) => Ok(event),
-            Err(_) => match spin_try_recv(&events) {
-                Some(event) => Ok(event),
-                None => events.recv_async().await,
-            },
-        };
-        match event {
-            Ok(Event::Call { args, opts }) => {
-                let reply = call::execute(ctx, sess, txn, &args, opts, &mut run).await;
-                let _ = calls.send(reply);
-                // Let this core's other tasks run between calls: a call-heavy script would
-                // otherwise keep the core in the polling loop above, and the connections it
-                // owns could get neither `-BUSY` nor their SCRIPT KILL through.
+    });
+    let mut input = Vec::new();
+    let mut slice = Instant::now();
+    let finished = loop {
+        match script.resume(std::mem::take(&mut input)) {
+            Step::Suspended(Suspend::Call { args, opts }) => {
+                input = call::execute(ctx, sess, txn, &args, opts, &mut calls).await;
+                // A call-heavy script runs few Lua instructions, so its hooks are rare: let
+                // this core's other tasks run now and then, or the connections it owns could
+                // get neither `-BUSY` nor their SCRIPT KILL through.
+                if slice.elapsed() >= SLICE {
+                    futures_lite::future::yield_now().await;
+                    slice = Instant::now();
+                }
+            }
+            Step::Suspended(Suspend::Pause) => {
                 futures_lite::future::yield_now().await;
+                slice = Instant::now();
             }
-            Ok(Event::Done(reply)) => {
-                out.raw(&reply);
-                break;
-            }
-            Err(_) => {
-                out.error("ERR the script thread stopped");
-                break;
-            }
+            Step::Done(finished) => break finished,
         }
+    };
+    drop(script);
+    if let Some((sha, body)) = finished.learned {
+        teach_others(ctx, txn, &sha, &body).await;
     }
-    state::finish();
+    out.raw(&finished.reply);
 }
 
-/// How long one side of a running script waits for the other by polling before it sleeps.
-/// A `redis.call` is two hand-offs between the script thread and the data core; sleeping
-/// and being woken costs each one a context switch (tens of microseconds on a small VM),
-/// while the answer usually comes within a few microseconds. Both sides spend at most this
-/// long per hand-off, yielding the CPU between polls.
-const SPIN: Duration = Duration::from_micros(50);
+/// How long a script runs its calls before the core's other tasks get a turn.
+const SLICE: Duration = Duration::from_millis(1);
 
-/// Polls `rx` for up to [`SPIN`]; `None` when nothing came (the channel may be closed).
-fn spin_try_recv<T>(rx: &flume::Receiver<T>) -> Option<T> {
-    let deadline = std::time::Instant::now() + SPIN;
-    loop {
-        match rx.try_recv() {
-            Ok(value) => return Some(value),
-            Err(flume::TryRecvError::Disconnected) => return None,
-            Err(flume::TryRecvError::Empty) => {}
-        }
-        if std::time::Instant::now() >= deadline {
-            return None;
-        }
-        // Yielding, not busy-polling: on a 2-CPU machine the other side may need this CPU.
-        std::thread::yield_now();
+/// Hands a body this core added to the script cache to every other core, under `txn`.
+async fn teach_others(ctx: &Rc<CoreCtx>, txn: &Txn, sha: &str, body: &[u8]) {
+    for core in (0..ctx.ncores).filter(|&c| c != ctx.core) {
+        let (sha, body) = (sha.to_string(), body.to_vec());
+        txn.run(core, move |_| engine::learn(sha, body)).await;
     }
 }
 
-/// Receives from `rx` on the script thread: polls for up to [`SPIN`], then blocks.
-fn spin_recv<T>(rx: &flume::Receiver<T>) -> Option<T> {
-    spin_try_recv(rx).or_else(|| rx.recv().ok())
-}
-
-/// SCRIPT LOAD | EXISTS | FLUSH | KILL | DEBUG | HELP.
-async fn script_cmd(args: Args<'_>, out: &mut Reply) {
+/// SCRIPT LOAD | EXISTS | FLUSH | KILL | DEBUG | HELP. LOAD and FLUSH change the cache of
+/// every core, under `txn` (EXEC's, holding every core) or a transaction of their own.
+async fn script_cmd(ctx: &Rc<CoreCtx>, txn: Option<&Txn>, args: Args<'_>, out: &mut Reply) {
     let sub = args.get(1).to_ascii_lowercase();
     let argc = args.len();
     let arity_error = |out: &mut Reply, name: &str| {
@@ -231,34 +210,46 @@ async fn script_cmd(args: Args<'_>, out: &mut Reply) {
     match sub.as_slice() {
         b"load" if argc != 3 => arity_error(out, "load"),
         b"load" => {
-            let (tx, rx) = flume::bounded(1);
-            engine::submit(Request::Load(args.get(2).to_vec(), tx));
-            match rx.recv_async().await {
-                Ok(Ok(sha)) => out.bulk(sha.as_bytes()),
-                Ok(Err(reply)) => out.raw(&reply),
-                Err(_) => out.error("ERR the script thread stopped"),
+            let own = match txn {
+                Some(_) => None,
+                None => Some(Txn::begin(ctx, (0..ctx.ncores).collect()).await),
+            };
+            let held = txn.or(own.as_ref()).expect("a transaction");
+            match engine::load(args.get(2)) {
+                Ok((sha, new)) => {
+                    if new {
+                        teach_others(ctx, held, &sha, args.get(2)).await;
+                    }
+                    out.bulk(sha.as_bytes());
+                }
+                Err(reply) => out.raw(&reply),
+            }
+            if let Some(own) = own {
+                own.end().await;
             }
         }
         b"exists" if argc < 3 => arity_error(out, "exists"),
         b"exists" => {
-            let (tx, rx) = flume::bounded(1);
-            engine::submit(Request::Exists(
-                args.iter().skip(2).map(<[u8]>::to_vec).collect(),
-                tx,
-            ));
-            let found = rx.recv_async().await.unwrap_or_default();
-            out.array(found.len());
-            for f in found {
-                out.int(f as i64);
+            out.array(argc - 2);
+            for sha in args.iter().skip(2) {
+                out.int(engine::known(sha) as i64);
             }
         }
         b"flush" if argc > 3 || (argc == 3 && !args.is(2, "sync") && !args.is(2, "async")) => {
             out.error("ERR SCRIPT FLUSH only support SYNC|ASYNC option")
         }
         b"flush" => {
-            let (tx, rx) = flume::bounded(1);
-            engine::submit(Request::Flush(tx));
-            let _ = rx.recv_async().await;
+            let own = match txn {
+                Some(_) => None,
+                None => Some(Txn::begin(ctx, (0..ctx.ncores).collect()).await),
+            };
+            let held = txn.or(own.as_ref()).expect("a transaction");
+            for core in 0..ctx.ncores {
+                held.run(core, |_| engine::forget_all()).await;
+            }
+            if let Some(own) = own {
+                own.end().await;
+            }
             out.ok();
         }
         b"kill" if argc != 2 => arity_error(out, "kill"),

@@ -1,4 +1,4 @@
--- SoliKV's script sandbox, run once when the script thread builds its Lua state.
+-- SoliKV's script sandbox, run once when a data core builds its Lua state.
 -- Receives the internal functions written in Rust; returns the error handler, the
 -- environment scripts run in and the protected runner.
 local take_pending, G = ...

@@ -10,8 +10,9 @@
 //! equals redis-server's divisor (2^31 − 1). Defining `rand` and `srand` here makes the
 //! binary's own definitions win over the C library's when it is linked, so Lua's unchanged
 //! `math.random` (argument checks and error texts included) draws from this generator. Nothing
-//! else in SoliKV calls `rand()`. Only the script thread runs Lua, so the state needs no
-//! ordering beyond a relaxed atomic.
+//! else in SoliKV calls `rand()`. Every data core has a Lua state, but scripts are serialized
+//! server-wide (each holds every core's gate), so the one sequence is shared as in redis-server
+//! and the state needs no ordering beyond a relaxed atomic.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -1,8 +1,8 @@
-//! Server-wide state of the running script, shared by the script thread and every data core.
+//! Server-wide state of the running script, shared by every data core.
 //!
 //! Scripts are serialized (each holds every core's gate), so at most one runs at a time and
 //! a few atomics describe it. Written by the core that runs the script (RUNNING, WROTE), the
-//! script thread's hook (BUSY) and SCRIPT KILL on any core (KILL).
+//! script's count hook and calls (BUSY) and SCRIPT KILL on any core (KILL).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
