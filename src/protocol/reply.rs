@@ -28,6 +28,15 @@ impl Reply {
         }
     }
 
+    /// A reply expected to stay small (one command's answer inside a script): a 4 KiB buffer
+    /// per call would cost the allocator more than the command.
+    pub fn small(proto: Proto) -> Self {
+        Reply {
+            buf: Vec::with_capacity(64),
+            proto,
+        }
+    }
+
     pub fn resp3(&self) -> bool {
         self.proto == Proto::Resp3
     }

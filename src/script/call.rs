@@ -38,7 +38,7 @@ pub struct RunState {
 type Outcome = Vec<u8>;
 
 fn error(text: &str) -> Outcome {
-    let mut r = Reply::new(crate::protocol::Proto::Resp2);
+    let mut r = Reply::small(crate::protocol::Proto::Resp2);
     r.error(text);
     r.buf
 }
@@ -93,7 +93,7 @@ pub async fn execute(
     } else {
         crate::protocol::Proto::Resp2
     };
-    let mut out = Reply::new(proto);
+    let mut out = Reply::small(proto);
     let no_touch = sess.handle.no_touch.get();
     match cmd.exec {
         Exec::Keyed(..) => {
@@ -108,15 +108,13 @@ pub async fn execute(
                 gather::run_in(ctx, txn, cmd, args, no_touch, &mut out).await;
             } else {
                 let core = cores.first().copied().unwrap_or(ctx.core);
-                let owned = owned.clone();
-                let reply = txn
+                return txn
                     .run(core, move |c| {
-                        let mut r = Reply::new(proto);
+                        let mut r = Reply::small(proto);
                         c.exec_keyed(id, cmd, owned.args(), &mut r, no_touch);
                         r.buf
                     })
                     .await;
-                out.raw(&reply);
             }
         }
         Exec::Session(which) => {

@@ -16,13 +16,12 @@
 //! same transaction ([`Finished::learned`], SCRIPT LOAD).
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
 
 use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
+use hashbrown::HashMap;
 use mlua::{
     ChunkMode, Function, HookTriggers, Lua, MultiValue, RegistryKey, StdLib, Table, Value, VmState,
 };
@@ -192,7 +191,8 @@ pub struct Current {
     pub resp3: Cell<bool>,
     read_only: bool,
     cross_slot: bool,
-    started: Instant,
+    /// When the run started, in [`crate::clock::ticks`].
+    started: u64,
     busy_ms: u64,
     /// The run was dropped before it finished: every call and hook fails.
     aborted: Cell<bool>,
@@ -306,7 +306,14 @@ struct Engine {
 
 /// The hex SHA1 digest of `body`, as redis-server names scripts.
 pub fn sha1_hex(body: &[u8]) -> String {
-    sha1_smol::Sha1::from(body).digest().to_string()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = sha1_smol::Sha1::from(body).digest().bytes();
+    let mut hex = [0u8; 40];
+    for (i, byte) in digest.iter().enumerate() {
+        hex[2 * i] = HEX[(byte >> 4) as usize];
+        hex[2 * i + 1] = HEX[(byte & 15) as usize];
+    }
+    String::from_utf8_lossy(&hex).into_owned()
 }
 
 /// `redis.call` (`raise`: a failed command raises its error) and `redis.pcall`: the
@@ -360,7 +367,8 @@ fn hook(_lua: &Lua) -> mlua::Result<VmState> {
 /// few Lua instructions.
 fn check_time(cur: &Current) -> mlua::Result<()> {
     if !state::BUSY.load(Ordering::Relaxed)
-        && cur.started.elapsed().as_millis() as u64 >= cur.busy_ms
+        && crate::clock::ticks_to_us(crate::clock::ticks().saturating_sub(cur.started)) / 1000
+            >= cur.busy_ms
     {
         state::BUSY.store(true, Ordering::Relaxed);
     }
@@ -529,14 +537,14 @@ impl Engine {
             resp3: Cell::new(false),
             read_only,
             cross_slot,
-            started: Instant::now(),
+            started: crate::clock::ticks(),
             busy_ms: job.busy_ms,
             aborted: Cell::new(false),
         });
         CURRENT.with(|c| *c.borrow_mut() = Some(cur.clone()));
         let result: mlua::Result<(bool, Value)> = self.run.call(func);
         CURRENT.with(|c| *c.borrow_mut() = None);
-        let mut out = Reply::new(convert::proto(job.client_resp3));
+        let mut out = Reply::small(convert::proto(job.client_resp3));
         match result {
             Ok((true, value)) => convert::lua_to_reply(&value, &mut out, cur.resp3.get()),
             Ok((false, err)) => script_error(&err, sha, &mut out),

@@ -48,7 +48,7 @@ mod structlib;
 
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::cmd::scripting::ScriptCmd;
 use crate::cmd::{self, Args, CmdError};
@@ -126,15 +126,15 @@ fn prepare(ctx: &CoreCtx, which: ScriptCmd, args: Args, out: &mut Reply) -> Opti
     }
     let _ = ctx;
     let split = 3 + numkeys as usize;
-    let all: Vec<Vec<u8>> = args.iter().map(<[u8]>::to_vec).collect();
+    let copy = |range: std::ops::Range<usize>| range.map(|i| args.get(i).to_vec()).collect();
     let source = match which {
-        ScriptCmd::Eval | ScriptCmd::EvalRo => Source::Body(all[1].clone()),
-        _ => Source::Sha(all[1].clone()),
+        ScriptCmd::Eval | ScriptCmd::EvalRo => Source::Body(args.get(1).to_vec()),
+        _ => Source::Sha(args.get(1).to_vec()),
     };
     Some(Prepared {
         source,
-        keys: all[3..split].to_vec(),
-        argv: all[split..].to_vec(),
+        keys: copy(3..split),
+        argv: copy(split..args.len()),
         read_only: matches!(which, ScriptCmd::EvalRo | ScriptCmd::EvalShaRo),
     })
 }
@@ -142,12 +142,7 @@ fn prepare(ctx: &CoreCtx, which: ScriptCmd, args: Args, out: &mut Reply) -> Opti
 /// Runs a script under `txn` (holding every core) on this core's Lua state, serving its
 /// calls as steps of the transaction.
 async fn run(ctx: &Rc<CoreCtx>, sess: &mut Session, txn: &Txn, job: Prepared, out: &mut Reply) {
-    let busy_ms = ctx
-        .config
-        .borrow()
-        .get("busy-reply-threshold")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5000);
+    let busy_ms = ctx.opts.borrow().busy_reply_ms;
     let mut calls = call::RunState {
         slot: job.keys.first().map(|k| key_slot(k).0),
     };
@@ -161,7 +156,7 @@ async fn run(ctx: &Rc<CoreCtx>, sess: &mut Session, txn: &Txn, job: Prepared, ou
         busy_ms,
     });
     let mut input = Vec::new();
-    let mut slice = Instant::now();
+    let mut slice = crate::clock::ticks();
     let finished = loop {
         match script.resume(std::mem::take(&mut input)) {
             Step::Suspended(Suspend::Call { args, opts }) => {
@@ -169,14 +164,16 @@ async fn run(ctx: &Rc<CoreCtx>, sess: &mut Session, txn: &Txn, job: Prepared, ou
                 // A call-heavy script runs few Lua instructions, so its hooks are rare: let
                 // this core's other tasks run now and then, or the connections it owns could
                 // get neither `-BUSY` nor their SCRIPT KILL through.
-                if slice.elapsed() >= SLICE {
+                if crate::clock::ticks_to_us(crate::clock::ticks().saturating_sub(slice))
+                    >= SLICE_US
+                {
                     futures_lite::future::yield_now().await;
-                    slice = Instant::now();
+                    slice = crate::clock::ticks();
                 }
             }
             Step::Suspended(Suspend::Pause) => {
                 futures_lite::future::yield_now().await;
-                slice = Instant::now();
+                slice = crate::clock::ticks();
             }
             Step::Done(finished) => break finished,
         }
@@ -188,8 +185,8 @@ async fn run(ctx: &Rc<CoreCtx>, sess: &mut Session, txn: &Txn, job: Prepared, ou
     out.raw(&finished.reply);
 }
 
-/// How long a script runs its calls before the core's other tasks get a turn.
-const SLICE: Duration = Duration::from_millis(1);
+/// How long (µs) a script runs its calls before the core's other tasks get a turn.
+const SLICE_US: u64 = 1000;
 
 /// Hands a body this core added to the script cache to every other core, under `txn`.
 async fn teach_others(ctx: &Rc<CoreCtx>, txn: &Txn, sha: &str, body: &[u8]) {

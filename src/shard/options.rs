@@ -27,6 +27,8 @@ pub struct RunOptions {
     pub pubsub_limit: super::pubsub::BufferLimit,
     /// `enable-debug-command`: who may run DEBUG.
     pub debug_command: Allowed,
+    /// `busy-reply-threshold` (`lua-time-limit`), in milliseconds.
+    pub busy_reply_ms: u64,
 }
 
 /// Who may run a protected command (redis-server's `enable-debug-command` values).
@@ -80,6 +82,10 @@ impl RunOptions {
             cluster_enabled: config.cluster_enabled(),
             pubsub_limit: super::pubsub::BufferLimit::from_config(config),
             debug_command: Allowed::parse(&config.get("enable-debug-command").unwrap_or_default()),
+            busy_reply_ms: config
+                .get("busy-reply-threshold")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(5000),
         }
     }
 }
@@ -102,6 +108,7 @@ impl Default for RunOptions {
             cluster_enabled: false,
             pubsub_limit: super::pubsub::BufferLimit::from_config(&Config::defaults()),
             debug_command: Allowed::No,
+            busy_reply_ms: 5000,
         }
     }
 }
