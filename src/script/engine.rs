@@ -313,7 +313,7 @@ pub fn sha1_hex(body: &[u8]) -> String {
         hex[2 * i] = HEX[(byte >> 4) as usize];
         hex[2 * i + 1] = HEX[(byte & 15) as usize];
     }
-    String::from_utf8_lossy(&hex).into_owned()
+    hex.iter().map(|&b| b as char).collect()
 }
 
 /// `redis.call` (`raise`: a failed command raises its error) and `redis.pcall`: the

@@ -26,6 +26,15 @@ impl Gate {
         self.holder.get().is_none()
     }
 
+    /// Takes the gate for `txn` if it is open; false (and nothing asked) otherwise.
+    pub fn try_take(&self, txn: TxnId) -> bool {
+        if self.holder.get().is_some() {
+            return false;
+        }
+        self.holder.set(Some(txn));
+        true
+    }
+
     /// Asks for the gate on behalf of `txn`; `granted` receives one message when it holds it.
     pub fn request(&self, txn: TxnId, granted: flume::Sender<()>) {
         if self.holder.get().is_none() {

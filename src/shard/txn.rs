@@ -29,6 +29,9 @@ impl Txn {
             .next_txn
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         for &core in &cores {
+            if core == ctx.core && ctx.gate.try_take(id) {
+                continue;
+            }
             let (granted, wait) = flume::bounded(1);
             if core == ctx.core {
                 ctx.gate.request(id, granted);
