@@ -80,12 +80,48 @@ for _, name in ipairs({ "redis", "string", "math", "table", "coroutine", "bit", 
     G[name] = protect(G[name])
   end
 end
-local base_rawset = rawset
-rawset = function(t, k, v)
+-- The wrappers below check their arguments as the C functions do, with the same texts, so
+-- that errors point at the script's line and name the function as redis-server's do.
+local select, base_rawset, raw_getmetatable, base_rawget = select, rawset, dbg.getmetatable, rawget
+local function type_of(n, ...)
+  if select('#', ...) < n then
+    return 'no value'
+  end
+  return type((select(n, ...)))
+end
+rawset = function(...)
+  local t, k, v = ...
   if readonly[t] then
     error('Attempt to modify a readonly table', 0)
   end
+  if type(t) ~= 'table' then
+    error("bad argument #1 to 'rawset' (table expected, got " .. type_of(1, ...) .. ")", 2)
+  end
+  if select('#', ...) < 2 then
+    error("bad argument #2 to 'rawset' (value expected)", 2)
+  end
+  if select('#', ...) < 3 then
+    error("bad argument #3 to 'rawset' (value expected)", 2)
+  end
   return base_rawset(t, k, v)
+end
+local base_setmetatable = setmetatable
+G.setmetatable = function(...)
+  local t, mt = ...
+  if readonly[t] then
+    error('Attempt to modify a readonly table', 0)
+  end
+  if type(t) ~= 'table' then
+    error("bad argument #1 to 'setmetatable' (table expected, got " .. type_of(1, ...) .. ")", 2)
+  end
+  if select('#', ...) < 2 or (mt ~= nil and type(mt) ~= 'table') then
+    error("bad argument #2 to 'setmetatable' (nil or table expected)", 2)
+  end
+  local old = raw_getmetatable(t)
+  if old ~= nil and base_rawget(old, '__metatable') ~= nil then
+    error('cannot change a protected metatable', 2)
+  end
+  return base_setmetatable(t, mt)
 end
 setmetatable(G, {
   __index = function(_, name)
