@@ -74,9 +74,13 @@ pub async fn exec(
     if which == ScriptCmd::Script {
         script_cmd(ctx, None, args, out).await;
     } else if let Some(job) = prepare(ctx, which, args, out) {
-        let txn = Txn::begin(ctx, (0..ctx.ncores).collect()).await;
-        run(ctx, sess, &txn, job, out).await;
-        txn.end().await;
+        match Txn::begin_or_busy(ctx, (0..ctx.ncores).collect()).await {
+            Some(txn) => {
+                run(ctx, sess, &txn, job, out).await;
+                txn.end().await;
+            }
+            None => out.error(state::BUSY_ERR),
+        }
     }
     ctx.stats.record(id, &args, &out.buf[start..], began);
     Flow::Continue
@@ -209,7 +213,10 @@ async fn script_cmd(ctx: &Rc<CoreCtx>, txn: Option<&Txn>, args: Args<'_>, out: &
         b"load" => {
             let own = match txn {
                 Some(_) => None,
-                None => Some(Txn::begin(ctx, (0..ctx.ncores).collect()).await),
+                None => match Txn::begin_or_busy(ctx, (0..ctx.ncores).collect()).await {
+                    Some(own) => Some(own),
+                    None => return out.error(state::BUSY_ERR),
+                },
             };
             let held = txn.or(own.as_ref()).expect("a transaction");
             match engine::load(args.get(2)) {
@@ -238,7 +245,10 @@ async fn script_cmd(ctx: &Rc<CoreCtx>, txn: Option<&Txn>, args: Args<'_>, out: &
         b"flush" => {
             let own = match txn {
                 Some(_) => None,
-                None => Some(Txn::begin(ctx, (0..ctx.ncores).collect()).await),
+                None => match Txn::begin_or_busy(ctx, (0..ctx.ncores).collect()).await {
+                    Some(own) => Some(own),
+                    None => return out.error(state::BUSY_ERR),
+                },
             };
             let held = txn.or(own.as_ref()).expect("a transaction");
             for core in 0..ctx.ncores {

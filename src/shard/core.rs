@@ -455,6 +455,7 @@ pub async fn serve_ctl_link(ctx: Rc<CoreCtx>, link: flume::Receiver<CtlMsg>) {
             CtlMsg::Lock { txn, granted } => ctx.gate.request(txn, granted),
             CtlMsg::Call { f, .. } => f(&ctx),
             CtlMsg::Unlock { txn } => ctx.gate.release(txn),
+            CtlMsg::Withdraw { txn } => ctx.gate.withdraw(txn),
         }
     }
 }

@@ -68,6 +68,16 @@ impl Gate {
         }
     }
 
+    /// Withdraws `txn`'s request: releases the gate if it was granted, or takes the request
+    /// out of the queue.
+    pub fn withdraw(&self, txn: TxnId) {
+        if self.holder.get() == Some(txn) {
+            self.release(txn);
+        } else {
+            self.queue.borrow_mut().retain(|(queued, _)| *queued != txn);
+        }
+    }
+
     /// Resolves once no transaction holds the gate.
     pub fn opened(&self) -> Opened<'_> {
         Opened { gate: self }

@@ -85,7 +85,9 @@ pub async fn run(
 ) {
     let mut cores: Vec<usize> = Vec::new();
     cmd::for_each_key(cmd, args, |i| cores.push(ctx.core_of_key(args.get(i))));
-    let txn = Txn::begin(ctx, cores).await;
+    let Some(txn) = Txn::begin_or_busy(ctx, cores).await else {
+        return out.error(crate::script::state::BUSY_ERR);
+    };
     run_in(ctx, &txn, cmd, args, no_touch, out).await;
     txn.end().await;
 }

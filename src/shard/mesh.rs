@@ -100,6 +100,11 @@ pub enum CtlMsg {
         txn: TxnId,
         f: CoreFn,
     },
+    /// Gives up the gate `txn` asked for: released if it was granted, or taken out of the
+    /// queue (a transaction that stopped waiting, see `Txn::begin_or_busy`).
+    Withdraw {
+        txn: TxnId,
+    },
     Unlock {
         txn: TxnId,
     },

@@ -149,7 +149,9 @@ async fn mset(ctx: &Rc<CoreCtx>, name: &str, args: Args<'_>, out: &mut Reply) {
         return;
     }
     let parts = split_keys(ctx, args, 2);
-    let txn = Txn::begin(ctx, parts.iter().map(|(c, _)| *c).collect()).await;
+    let Some(txn) = Txn::begin_or_busy(ctx, parts.iter().map(|(c, _)| *c).collect()).await else {
+        return out.error(crate::script::state::BUSY_ERR);
+    };
     if name == "msetnx" {
         let mut any = false;
         for (core, part) in &parts {
@@ -232,7 +234,9 @@ async fn key_exists(txn: &Txn, core: usize, key: &[u8]) -> bool {
 async fn rename(ctx: &Rc<CoreCtx>, nx: bool, args: Args<'_>, out: &mut Reply) {
     let (src, dst) = (args.get(1), args.get(2));
     let (src_core, dst_core) = (ctx.core_of_key(src), ctx.core_of_key(dst));
-    let txn = Txn::begin(ctx, vec![src_core, dst_core]).await;
+    let Some(txn) = Txn::begin_or_busy(ctx, vec![src_core, dst_core]).await else {
+        return out.error(crate::script::state::BUSY_ERR);
+    };
     if !key_exists(&txn, src_core, src).await {
         txn.end().await;
         out.error_bytes(&CmdError::NoSuchKey.bytes());
@@ -265,7 +269,9 @@ async fn copy(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
     };
     let (src, dst) = (args.get(1), args.get(2));
     let (src_core, dst_core) = (ctx.core_of_key(src), ctx.core_of_key(dst));
-    let txn = Txn::begin(ctx, vec![src_core, dst_core]).await;
+    let Some(txn) = Txn::begin_or_busy(ctx, vec![src_core, dst_core]).await else {
+        return out.error(crate::script::state::BUSY_ERR);
+    };
     let copied = match fetch_entry(&txn, src_core, src, false).await {
         None => false,
         Some(entry) => store_entry(&txn, dst_core, dst, entry, !replace).await,
@@ -279,7 +285,9 @@ async fn copy(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
 async fn lcs(ctx: &Rc<CoreCtx>, args: Args<'_>, out: &mut Reply) {
     let keys = [args.get(1), args.get(2)];
     let cores = keys.map(|k| ctx.core_of_key(k));
-    let txn = Txn::begin(ctx, cores.to_vec()).await;
+    let Some(txn) = Txn::begin_or_busy(ctx, cores.to_vec()).await else {
+        return out.error(crate::script::state::BUSY_ERR);
+    };
     let mut values: Vec<Option<Vec<u8>>> = Vec::with_capacity(2);
     for (key, core) in keys.iter().zip(cores) {
         let key = key.to_vec();

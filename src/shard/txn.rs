@@ -52,6 +52,54 @@ impl Txn {
         }
     }
 
+    /// As [`Txn::begin`] for a client's command, but gives up (and returns `None`, so that the
+    /// command is answered `-BUSY`) when a script passes busy-reply-threshold while this
+    /// transaction waits for a gate: a script holds every gate, possibly for ever.
+    pub async fn begin_or_busy(ctx: &Rc<CoreCtx>, mut cores: Vec<usize>) -> Option<Txn> {
+        cores.sort_unstable();
+        cores.dedup();
+        let id = ctx
+            .shared
+            .next_txn
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        for (i, &core) in cores.iter().enumerate() {
+            if core == ctx.core && ctx.gate.try_take(id) {
+                continue;
+            }
+            let (granted, wait) = flume::bounded(1);
+            if core == ctx.core {
+                ctx.gate.request(id, granted);
+            } else {
+                ctx.mesh.ctl[core]
+                    .as_ref()
+                    .expect("link to another core")
+                    .send_async(CtlMsg::Lock { txn: id, granted })
+                    .await
+                    .expect("mesh link closed");
+            }
+            if !granted_unless_busy(&wait).await {
+                for &asked in &cores[..=i] {
+                    if asked == ctx.core {
+                        ctx.gate.withdraw(id);
+                    } else {
+                        ctx.mesh.ctl[asked]
+                            .as_ref()
+                            .expect("link to another core")
+                            .send_async(CtlMsg::Withdraw { txn: id })
+                            .await
+                            .expect("mesh link closed");
+                    }
+                }
+                return None;
+            }
+        }
+        Some(Txn {
+            ctx: ctx.clone(),
+            id,
+            cores,
+        })
+    }
+
     /// Runs one step on `core`, which this transaction holds.
     pub async fn run<R, F>(&self, core: usize, f: F) -> R
     where
@@ -91,6 +139,30 @@ impl Txn {
                     .await
                     .expect("mesh link closed");
             }
+        }
+    }
+}
+
+/// Waits for a gate's grant; false when a script became busy first (checked every 20 ms,
+/// as connections waiting for a gate check it).
+async fn granted_unless_busy(wait: &flume::Receiver<()>) -> bool {
+    if wait.try_recv().is_ok() {
+        return true;
+    }
+    loop {
+        let granted = async {
+            wait.recv_async().await.expect("gate grant dropped");
+            true
+        };
+        let tick = async {
+            glommio::timer::sleep(std::time::Duration::from_millis(20)).await;
+            false
+        };
+        if futures_lite::future::or(granted, tick).await {
+            return true;
+        }
+        if crate::script::state::busy() {
+            return false;
         }
     }
 }

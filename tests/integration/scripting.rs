@@ -482,6 +482,70 @@ fn busy_script_and_script_kill_two_cores() {
     busy_and_kill("2");
 }
 
+/// Commands that wait for a running script's gates (a script, SCRIPT LOAD, cross-core
+/// MSET and LCS, keyed commands) are answered `-BUSY` once it passes busy-reply-threshold, as
+/// redis-server answers them, rather than waiting for a script that may never end.
+fn waiting_commands_get_busy(cores: &str) {
+    let server = Server::start(&["--cores", cores, "--busy-reply-threshold", "700"]);
+    let mut runner = server.conn();
+    runner.send(&encode(&[
+        b"EVAL",
+        b"local i = 0 while true do i = i + 1 end",
+        b"0",
+    ]));
+    thread::sleep(Duration::from_millis(200));
+    let (a, b) = keys_on_two_cores();
+    let waiting: Vec<Vec<&[u8]>> = vec![
+        vec![b"EVAL", b"return 1", b"0"],
+        vec![b"SCRIPT", b"LOAD", b"return 2"],
+        vec![b"MSET", a.as_bytes(), b"x", b.as_bytes(), b"y"],
+        vec![b"LCS", a.as_bytes(), b.as_bytes()],
+        vec![b"GET", a.as_bytes()],
+        vec![b"GET", b.as_bytes()],
+    ];
+    let mut conns: Vec<_> = waiting.iter().map(|_| server.conn()).collect();
+    for (conn, cmd) in conns.iter_mut().zip(&waiting) {
+        conn.send(&encode(cmd));
+    }
+    let busy = b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
+    for (conn, cmd) in conns.iter_mut().zip(&waiting) {
+        let name = String::from_utf8_lossy(cmd[0]);
+        let reply = conn
+            .try_read_reply(DEADLINE)
+            .unwrap_or_else(|_| panic!("{name}: no reply while busy"));
+        assert_eq!(escape(&reply), escape(busy), "{name}");
+    }
+    let mut other = server.conn();
+    assert_eq!(other.call(&[b"SCRIPT", b"KILL"]), b"+OK\r\n");
+    let killed = runner.try_read_reply(DEADLINE).expect("killed");
+    assert!(
+        escape(&killed).starts_with("-ERR Script killed"),
+        "{}",
+        escape(&killed)
+    );
+    // Nothing the refused commands asked for happened, and the gates are free again.
+    assert_eq!(other.call(&[b"DBSIZE"]), b":0\r\n");
+    assert_eq!(
+        other.call(&[b"MSET", a.as_bytes(), b"x", b.as_bytes(), b"y"]),
+        b"+OK\r\n"
+    );
+    assert_eq!(other.call(&[b"EVAL", b"return 1", b"0"]), b":1\r\n");
+    assert_eq!(
+        other.call(&[b"LCS", a.as_bytes(), b.as_bytes()]),
+        b"$0\r\n\r\n"
+    );
+}
+
+#[test]
+fn waiting_commands_get_busy_one_core() {
+    waiting_commands_get_busy("1");
+}
+
+#[test]
+fn waiting_commands_get_busy_two_cores() {
+    waiting_commands_get_busy("2");
+}
+
 /// A single cluster node serving slots 0..=8000 only, for the subject and the oracle.
 fn cluster_pair() -> Pair {
     let bus = (super::cluster::cluster_port() + 10000).to_string();
