@@ -104,3 +104,30 @@ impl Future for Opened<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn withdraw_releases_a_grant_or_leaves_the_queue() {
+        let gate = Gate::default();
+        let (first_tx, first) = flume::bounded(1);
+        let (second_tx, second) = flume::bounded(1);
+        let (third_tx, third) = flume::bounded(1);
+        gate.request(1, first_tx);
+        gate.request(2, second_tx);
+        gate.request(3, third_tx);
+        assert!(first.try_recv().is_ok(), "the open gate is granted at once");
+        // A queued request withdrawn is never granted; the others keep their order.
+        gate.withdraw(2);
+        gate.release(1);
+        assert!(second.try_recv().is_err());
+        assert!(third.try_recv().is_ok());
+        // A granted request withdrawn releases the gate.
+        gate.withdraw(3);
+        assert!(gate.is_open());
+        assert!(gate.try_take(4));
+        assert!(!gate.try_take(5));
+    }
+}
