@@ -211,12 +211,8 @@ async fn script_cmd(ctx: &Rc<CoreCtx>, txn: Option<&Txn>, args: Args<'_>, out: &
     match sub.as_slice() {
         b"load" if argc != 3 => arity_error(out, "load"),
         b"load" => {
-            let own = match txn {
-                Some(_) => None,
-                None => match Txn::begin_or_busy(ctx, (0..ctx.ncores).collect()).await {
-                    Some(own) => Some(own),
-                    None => return out.error(state::BUSY_ERR),
-                },
+            let Some(own) = own_txn(ctx, txn).await else {
+                return out.error(state::BUSY_ERR);
             };
             let held = txn.or(own.as_ref()).expect("a transaction");
             match engine::load(args.get(2)) {
@@ -243,12 +239,8 @@ async fn script_cmd(ctx: &Rc<CoreCtx>, txn: Option<&Txn>, args: Args<'_>, out: &
             out.error("ERR SCRIPT FLUSH only support SYNC|ASYNC option")
         }
         b"flush" => {
-            let own = match txn {
-                Some(_) => None,
-                None => match Txn::begin_or_busy(ctx, (0..ctx.ncores).collect()).await {
-                    Some(own) => Some(own),
-                    None => return out.error(state::BUSY_ERR),
-                },
+            let Some(own) = own_txn(ctx, txn).await else {
+                return out.error(state::BUSY_ERR);
             };
             let held = txn.or(own.as_ref()).expect("a transaction");
             for core in 0..ctx.ncores {
@@ -270,6 +262,17 @@ async fn script_cmd(ctx: &Rc<CoreCtx>, txn: Option<&Txn>, args: Args<'_>, out: &
         b"help" if argc != 2 => arity_error(out, "help"),
         b"help" => out.simple_lines(HELP),
         _ => out.error_bytes(&CmdError::unknown_subcommand(args.get(1), b"SCRIPT").bytes()),
+    }
+}
+
+/// The transaction over every core SCRIPT LOAD or FLUSH needs when not inside EXEC (`txn`
+/// is then EXEC's): `Some(None)` inside EXEC, `None` when a busy script stopped the wait.
+async fn own_txn(ctx: &Rc<CoreCtx>, txn: Option<&Txn>) -> Option<Option<Txn>> {
+    match txn {
+        Some(_) => Some(None),
+        None => Txn::begin_or_busy(ctx, (0..ctx.ncores).collect())
+            .await
+            .map(Some),
     }
 }
 

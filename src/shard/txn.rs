@@ -21,41 +21,24 @@ pub struct Txn {
 
 impl Txn {
     /// Takes the gates of `cores` (in ascending order) and returns once all are held.
-    pub async fn begin(ctx: &Rc<CoreCtx>, mut cores: Vec<usize>) -> Txn {
-        cores.sort_unstable();
-        cores.dedup();
-        let id = ctx
-            .shared
-            .next_txn
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        for &core in &cores {
-            if core == ctx.core && ctx.gate.try_take(id) {
-                continue;
-            }
-            let (granted, wait) = flume::bounded(1);
-            if core == ctx.core {
-                ctx.gate.request(id, granted);
-            } else {
-                ctx.mesh.ctl[core]
-                    .as_ref()
-                    .expect("link to another core")
-                    .send_async(CtlMsg::Lock { txn: id, granted })
-                    .await
-                    .expect("mesh link closed");
-            }
-            wait.recv_async().await.expect("gate grant dropped");
-        }
-        Txn {
-            ctx: ctx.clone(),
-            id,
-            cores,
-        }
+    pub async fn begin(ctx: &Rc<CoreCtx>, cores: Vec<usize>) -> Txn {
+        Self::take_gates(ctx, cores, false)
+            .await
+            .expect("a transaction that never gives up gets its gates")
     }
 
     /// As [`Txn::begin`] for a client's command, but gives up (and returns `None`, so that the
     /// command is answered `-BUSY`) when a script passes busy-reply-threshold while this
     /// transaction waits for a gate: a script holds every gate, possibly for ever.
-    pub async fn begin_or_busy(ctx: &Rc<CoreCtx>, mut cores: Vec<usize>) -> Option<Txn> {
+    pub async fn begin_or_busy(ctx: &Rc<CoreCtx>, cores: Vec<usize>) -> Option<Txn> {
+        Self::take_gates(ctx, cores, true).await
+    }
+
+    async fn take_gates(
+        ctx: &Rc<CoreCtx>,
+        mut cores: Vec<usize>,
+        unless_busy: bool,
+    ) -> Option<Txn> {
         cores.sort_unstable();
         cores.dedup();
         let id = ctx
@@ -70,24 +53,16 @@ impl Txn {
             if core == ctx.core {
                 ctx.gate.request(id, granted);
             } else {
-                ctx.mesh.ctl[core]
-                    .as_ref()
-                    .expect("link to another core")
-                    .send_async(CtlMsg::Lock { txn: id, granted })
-                    .await
-                    .expect("mesh link closed");
+                send_ctl(ctx, core, CtlMsg::Lock { txn: id, granted }).await;
             }
-            if !granted_unless_busy(&wait).await {
+            if !unless_busy {
+                wait.recv_async().await.expect("gate grant dropped");
+            } else if !granted_unless_busy(&wait).await {
                 for &asked in &cores[..=i] {
                     if asked == ctx.core {
                         ctx.gate.withdraw(id);
                     } else {
-                        ctx.mesh.ctl[asked]
-                            .as_ref()
-                            .expect("link to another core")
-                            .send_async(CtlMsg::Withdraw { txn: id })
-                            .await
-                            .expect("mesh link closed");
+                        send_ctl(ctx, asked, CtlMsg::Withdraw { txn: id }).await;
                     }
                 }
                 return None;
@@ -114,15 +89,11 @@ impl Txn {
         let call: CoreFn = Box::new(move |ctx: &CoreCtx| {
             let _ = tx.try_send(f(ctx));
         });
-        self.ctx.mesh.ctl[core]
-            .as_ref()
-            .expect("link to another core")
-            .send_async(CtlMsg::Call {
-                txn: self.id,
-                f: call,
-            })
-            .await
-            .expect("mesh link closed");
+        let step = CtlMsg::Call {
+            txn: self.id,
+            f: call,
+        };
+        send_ctl(&self.ctx, core, step).await;
         rx.recv_async().await.expect("core dropped a step")
     }
 
@@ -132,15 +103,20 @@ impl Txn {
             if core == self.ctx.core {
                 self.ctx.gate.release(self.id);
             } else {
-                self.ctx.mesh.ctl[core]
-                    .as_ref()
-                    .expect("link to another core")
-                    .send_async(CtlMsg::Unlock { txn: self.id })
-                    .await
-                    .expect("mesh link closed");
+                send_ctl(&self.ctx, core, CtlMsg::Unlock { txn: self.id }).await;
             }
         }
     }
+}
+
+/// Sends a control message to another core.
+async fn send_ctl(ctx: &CoreCtx, core: usize, msg: CtlMsg) {
+    ctx.mesh.ctl[core]
+        .as_ref()
+        .expect("link to another core")
+        .send_async(msg)
+        .await
+        .expect("mesh link closed");
 }
 
 /// Waits for a gate's grant; false when a script became busy first (checked every 20 ms,
