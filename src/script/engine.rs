@@ -252,17 +252,18 @@ fn on_script_stack<R>(f: impl FnOnce(&mut Engine) -> R) -> Result<R, Vec<u8>> {
 /// every other core must [`learn`] it), or the error reply.
 pub fn load(body: &[u8]) -> Result<(String, bool), Vec<u8>> {
     let sha = on_script_stack(|engine| engine.compile(body))??;
-    Ok((sha.clone(), remember(sha, body)))
+    let new = remember(&sha, body);
+    Ok((sha, new))
 }
 
 /// Adds a body to this core's cache; whether it was new.
-fn remember(sha: String, body: &[u8]) -> bool {
+fn remember(sha: &str, body: &[u8]) -> bool {
     BODIES.with(|b| {
         let mut bodies = b.borrow_mut();
-        if bodies.contains_key(&sha) {
+        if bodies.contains_key(sha) {
             return false;
         }
-        bodies.insert(sha, body.to_vec());
+        bodies.insert(sha.to_string(), body.to_vec());
         true
     })
 }
@@ -479,7 +480,7 @@ impl Engine {
         let sha = match &job.source {
             Source::Body(body) => match self.compile(body) {
                 Ok(sha) => {
-                    if remember(sha.clone(), body) {
+                    if remember(&sha, body) {
                         learned = Some((sha.clone(), body.clone()));
                     }
                     sha
