@@ -325,7 +325,7 @@ mod tests {
     fn round_trip(reply: &[u8], resp3: bool) -> Vec<u8> {
         let lua = Lua::new();
         let value = reply_to_lua(&lua, reply).expect("parses");
-        let mut out = Reply::small(proto(resp3));
+        let mut out = Reply::new(proto(resp3));
         lua_to_reply(&value, &mut out, resp3);
         out.buf
     }

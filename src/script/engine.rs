@@ -84,6 +84,15 @@ type FiberYielder = Yielder<Vec<u8>, Suspend>;
 /// Room reserved for a script's stack; pages are touched only as they are used.
 const STACK_BYTES: usize = 32 << 20;
 
+const NO_STACK: &[u8] = b"-ERR could not allocate a stack for the script\r\n";
+
+/// The stack a finished run left, or a new one.
+fn take_stack() -> Option<DefaultStack> {
+    STACK
+        .with(|s| s.take())
+        .or_else(|| DefaultStack::new(STACK_BYTES).ok())
+}
+
 /// One script run on this core. Starting it marks a script as running server-wide
 /// ([`state::start`]); dropping it marks the end, and stops the script first should it be
 /// dropped before it finished.
@@ -94,9 +103,7 @@ pub struct Run {
 impl Run {
     pub fn start(job: EvalJob) -> Run {
         state::start();
-        let stack = STACK
-            .with(|s| s.take())
-            .or_else(|| DefaultStack::new(STACK_BYTES).ok());
+        let stack = take_stack();
         let Some(stack) = stack else {
             return Run { fiber: None };
         };
@@ -114,7 +121,7 @@ impl Run {
     pub fn resume(&mut self, input: Vec<u8>) -> Step {
         let Some(fiber) = self.fiber.as_mut() else {
             return Step::Done(Finished {
-                reply: b"-ERR could not allocate a stack for the script\r\n".to_vec(),
+                reply: NO_STACK.to_vec(),
                 learned: None,
             });
         };
@@ -237,11 +244,9 @@ fn with_engine<R>(f: impl FnOnce(&mut Engine) -> R) -> Result<R, Vec<u8>> {
 
 /// Runs `f` with this core's Lua state on the scripts' stack (compiling can recurse deeply).
 fn on_script_stack<R>(f: impl FnOnce(&mut Engine) -> R) -> Result<R, Vec<u8>> {
-    let stack = STACK
-        .with(|s| s.take())
-        .or_else(|| DefaultStack::new(STACK_BYTES).ok());
+    let stack = take_stack();
     let Some(mut stack) = stack else {
-        return Err(b"-ERR could not allocate a stack for the script\r\n".to_vec());
+        return Err(NO_STACK.to_vec());
     };
     let result = corosensei::on_stack(&mut stack, || with_engine(f));
     STACK.with(|s| s.set(Some(stack)));

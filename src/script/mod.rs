@@ -303,23 +303,27 @@ pub fn allowed_when_busy(args: &Args) -> bool {
 /// Waits for this core's gate to open; true when, meanwhile, a script became busy and the
 /// waiting command should be answered `-BUSY` instead.
 pub async fn wait_gate_or_busy(ctx: &CoreCtx) -> bool {
+    unless_busy(ctx.gate.opened()).await.is_none()
+}
+
+/// Waits for `fut`, or gives up (`None`) once a running script is past busy-reply-threshold:
+/// the flag is checked when `fut` is not ready at once, then every 20 ms.
+pub async fn unless_busy<F: std::future::Future>(fut: F) -> Option<F::Output> {
+    let mut fut = std::pin::pin!(fut);
     loop {
-        if ctx.gate.is_open() {
-            return false;
+        if let Some(done) = futures_lite::future::poll_once(fut.as_mut()).await {
+            return Some(done);
         }
         if state::busy() {
-            return true;
+            return None;
         }
-        let opened = async {
-            ctx.gate.opened().await;
-            true
-        };
+        let waited = async { Some(fut.as_mut().await) };
         let tick = async {
             glommio::timer::sleep(Duration::from_millis(20)).await;
-            false
+            None
         };
-        if futures_lite::future::or(opened, tick).await {
-            return false;
+        if let Some(done) = futures_lite::future::or(waited, tick).await {
+            return Some(done);
         }
     }
 }

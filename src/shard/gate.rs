@@ -37,8 +37,7 @@ impl Gate {
 
     /// Asks for the gate on behalf of `txn`; `granted` receives one message when it holds it.
     pub fn request(&self, txn: TxnId, granted: flume::Sender<()>) {
-        if self.holder.get().is_none() {
-            self.holder.set(Some(txn));
+        if self.try_take(txn) {
             let _ = granted.try_send(());
         } else {
             self.queue.borrow_mut().push_back((txn, granted));

@@ -37,7 +37,7 @@ impl Txn {
     async fn take_gates(
         ctx: &Rc<CoreCtx>,
         mut cores: Vec<usize>,
-        unless_busy: bool,
+        give_up_when_busy: bool,
     ) -> Option<Txn> {
         cores.sort_unstable();
         cores.dedup();
@@ -55,9 +55,13 @@ impl Txn {
             } else {
                 send_ctl(ctx, core, CtlMsg::Lock { txn: id, granted }).await;
             }
-            if !unless_busy {
+            if !give_up_when_busy {
                 wait.recv_async().await.expect("gate grant dropped");
-            } else if !granted_unless_busy(&wait).await {
+            } else if crate::script::unless_busy(wait.recv_async())
+                .await
+                .map(|grant| grant.expect("gate grant dropped"))
+                .is_none()
+            {
                 for &asked in &cores[..=i] {
                     if asked == ctx.core {
                         ctx.gate.withdraw(id);
@@ -117,30 +121,6 @@ async fn send_ctl(ctx: &CoreCtx, core: usize, msg: CtlMsg) {
         .send_async(msg)
         .await
         .expect("mesh link closed");
-}
-
-/// Waits for a gate's grant; false when a script became busy first (checked every 20 ms,
-/// as connections waiting for a gate check it).
-async fn granted_unless_busy(wait: &flume::Receiver<()>) -> bool {
-    if wait.try_recv().is_ok() {
-        return true;
-    }
-    loop {
-        let granted = async {
-            wait.recv_async().await.expect("gate grant dropped");
-            true
-        };
-        let tick = async {
-            glommio::timer::sleep(std::time::Duration::from_millis(20)).await;
-            false
-        };
-        if futures_lite::future::or(granted, tick).await {
-            return true;
-        }
-        if crate::script::state::busy() {
-            return false;
-        }
-    }
 }
 
 #[cfg(test)]
