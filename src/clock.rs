@@ -40,6 +40,11 @@ pub fn ticks_to_us(ticks: u64) -> u64 {
     (ticks as f64 / ticks_per_us()) as u64
 }
 
+/// Converts a duration in microseconds to [`ticks`].
+pub fn us_to_ticks(us: u64) -> u64 {
+    (us as f64 * ticks_per_us()) as u64
+}
+
 /// Measures how many ticks make a microsecond, once per process (about 10 ms, the first time
 /// INFO needs it or when [`calibrate`] is called at start-up).
 fn ticks_per_us() -> f64 {

@@ -1,5 +1,5 @@
 //! The directive table: every directive redis-server 7.0 lists in `CONFIG GET *`, plus
-//! SoliKV's own (`shards`, `cores`, `pin`) and redis-server's hidden ones, each with its value kind, its default exactly as
+//! SoliKV's own (`shards`, `cores`, `pin`, `io-gather-usec`) and redis-server's hidden ones, each with its value kind, its default exactly as
 //! `CONFIG GET` prints it, whether `CONFIG SET` may change it, and whether SoliKV acts on it or
 //! only accepts it so that existing redis.conf files and tools keep working.
 //!
@@ -184,6 +184,8 @@ table! {
         "Data cores (0 = every available CPU but one, at least one)";
     "pin", Bool, "yes", Immutable, Applied, Solikv,
         "Pin each data core to its own CPU";
+    "io-gather-usec", Int { min: 0, max: 1000 }, "50", Immutable, Applied, Solikv,
+        "Microseconds an idle data core may wait to take several clients' requests at once (0 = never)";
     "acl-pubsub-default", Enum(&["allchannels", "resetchannels"]), "resetchannels", Mutable, Ignored, Acl,
         "Default pub/sub channel permission of new ACL users";
     "aclfile", Str, "", Immutable, Ignored, Acl,
@@ -614,8 +616,8 @@ mod tests {
             assert_eq!(lookup(alias), lookup(target), "{alias}");
             assert!(lookup(target).is_some(), "{target}");
         }
-        // 192 names in redis-server 7.0.15's CONFIG GET *, plus SoliKV's three.
-        assert_eq!(seen.len(), 195);
+        // 192 names in redis-server 7.0.15's CONFIG GET *, plus SoliKV's four.
+        assert_eq!(seen.len(), 196);
     }
 
     #[test]

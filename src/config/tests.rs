@@ -312,7 +312,7 @@ fn get_matching_follows_redis_rules() {
         c.get_matching(&p)
     };
     let all = get(&["*"]);
-    assert_eq!(all.len(), 195);
+    assert_eq!(all.len(), 196);
     let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
     assert!(names.contains(&"slaveof") && names.contains(&"replicaof"));
     assert!(names.contains(&"hash-max-ziplist-value"));

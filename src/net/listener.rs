@@ -76,7 +76,8 @@ pub fn check_bind(opts: &RunOptions) -> Result<(), String> {
 pub async fn serve(ctx: Rc<CoreCtx>) -> Result<(), String> {
     let opts = ctx.opts.borrow().clone();
     let bell = task::bell().ok_or_else(|| format!("core {}: no bell installed", ctx.core))?;
-    let poller = Poller::new(bell).map_err(|e| format!("core {}: io_uring: {e}", ctx.core))?;
+    let poller = Poller::new(bell, opts.io_gather_us)
+        .map_err(|e| format!("core {}: io_uring: {e}", ctx.core))?;
     glommio::spawn_local(poller.clone().drive()).detach();
     let mut tasks = Vec::new();
     for entry in &opts.bind {

@@ -29,6 +29,8 @@ pub struct RunOptions {
     pub debug_command: Allowed,
     /// `busy-reply-threshold` (`lua-time-limit`), in milliseconds.
     pub busy_reply_ms: u64,
+    /// `io-gather-usec`: how long an idle data core may wait for several requests at once.
+    pub io_gather_us: u32,
 }
 
 /// Who may run a protected command (redis-server's `enable-debug-command` values).
@@ -86,6 +88,10 @@ impl RunOptions {
                 .get("busy-reply-threshold")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(5000),
+            io_gather_us: config
+                .get("io-gather-usec")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(50),
         }
     }
 }
@@ -109,6 +115,7 @@ impl Default for RunOptions {
             pubsub_limit: super::pubsub::BufferLimit::from_config(&Config::defaults()),
             debug_command: Allowed::No,
             busy_reply_ms: 5000,
+            io_gather_us: 50,
         }
     }
 }

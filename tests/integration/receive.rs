@@ -1,6 +1,7 @@
 //! Client input through a data core's receive ring (`net::poller`, `net::buffers`): more
-//! connections holding unread input than the core has receive buffers, and pipelines far
-//! larger than the chunks a connection may have waiting. Each scenario also runs against the
+//! connections holding unread input than the core has receive buffers, pipelines far larger
+//! than the chunks a connection may have waiting, and many active clients whose requests an
+//! idle core gathers (`net::poller::batch`). Each scenario also runs against the
 //! redis-server oracle, with the same expected replies.
 
 use std::io::Read;
@@ -152,4 +153,53 @@ fn close_and_open_concurrently(server: &Server) {
 fn closing_connections_never_take_new_connections_input() {
     close_and_open_concurrently(&Server::start(&["--cores", "1"]));
     close_and_open_concurrently(&Server::oracle());
+}
+
+/// Active connections: enough that an idle core gathers several requests per wake-up.
+const ACTIVE_CLIENTS: usize = 48;
+
+/// Many connections take turns in a closed loop (each sends once its previous reply is back),
+/// then fewer than a batch send, then one connection alone: every request is answered, in
+/// order, however many others are in flight.
+fn many_clients_then_few(server: &Server) {
+    let mut conns: Vec<Conn> = (0..ACTIVE_CLIENTS).map(|_| server.conn()).collect();
+    for round in 1..=200usize {
+        for (i, conn) in conns.iter_mut().enumerate() {
+            conn.send(&encode(&[b"INCR", format!("gather:{i}").as_bytes()]));
+        }
+        for (i, conn) in conns.iter_mut().enumerate() {
+            let want = format!(":{round}\r\n");
+            assert_eq!(
+                String::from_utf8_lossy(&conn.read_reply()),
+                want,
+                "client {i}"
+            );
+        }
+    }
+    for round in 201..=300usize {
+        for (i, conn) in conns.iter_mut().enumerate().take(3) {
+            let want = format!(":{round}\r\n");
+            let got = conn.call(&[b"INCR", format!("gather:{i}").as_bytes()]);
+            assert_eq!(String::from_utf8_lossy(&got), want, "client {i}");
+        }
+    }
+    let alone = &mut conns[ACTIVE_CLIENTS - 1];
+    for round in 201..=500usize {
+        let key = format!("gather:{}", ACTIVE_CLIENTS - 1);
+        let got = alone.call(&[b"INCR", key.as_bytes()]);
+        assert_eq!(String::from_utf8_lossy(&got), format!(":{round}\r\n"));
+    }
+}
+
+#[test]
+fn requests_of_many_clients_are_gathered_and_all_answered() {
+    many_clients_then_few(&Server::start(&["--cores", "1"]));
+    many_clients_then_few(&Server::start(&["--cores", "1", "--io-gather-usec", "0"]));
+    many_clients_then_few(&Server::start(&[
+        "--cores",
+        "2",
+        "--io-gather-usec",
+        "1000",
+    ]));
+    many_clients_then_few(&Server::oracle());
 }

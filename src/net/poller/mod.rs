@@ -25,6 +25,7 @@
 //! other threads ring the core's [`Bell`], whose eventfd is polled in the same ring; glommio
 //! timers cannot interrupt the wait, so it is bounded ([`IDLE_WAIT_MS`]).
 
+mod batch;
 mod socket;
 
 use std::cell::{Cell, RefCell};
@@ -39,6 +40,7 @@ use io_uring::{cqueue, opcode, squeue, types, IoUring};
 
 use super::buffers::{self, Buffers};
 use crate::shard::task::{self, Bell};
+use batch::Batch;
 pub use socket::{Flush, Ready, Recv, Registration, Send};
 
 /// Longest single idle wait, in milliseconds, right after the core was busy: the lateness a
@@ -168,6 +170,8 @@ struct Slot {
     listener: bool,
     /// Who to wake on any report (a task waits for one thing at a time).
     waker: Option<Waker>,
+    /// The last window in which it received data ([`Batch::saw`]).
+    seen_in: u32,
 }
 
 /// The socket ring of one data core and the sockets registered with it.
@@ -175,6 +179,7 @@ pub struct Poller {
     ring: RefCell<IoUring>,
     buffers: Buffers,
     bell: Arc<Bell>,
+    batch: Batch,
     slots: RefCell<Vec<Slot>>,
     free: RefCell<Vec<u32>>,
     /// Reply buffers of dropped registrations whose sends are still in the kernel, by token.
@@ -199,14 +204,17 @@ fn socket_ring() -> io::Result<IoUring> {
 
 impl Poller {
     /// The poller of the core whose `bell` is given (see [`task::install_bell`]); create it on
-    /// the core's own thread, which is then the only one that may use it.
-    pub fn new(bell: Arc<Bell>) -> io::Result<Rc<Poller>> {
+    /// the core's own thread, which is then the only one that may use it. An idle wait may
+    /// hold out up to `gather_us` for several requests ([`batch`]).
+    pub fn new(bell: Arc<Bell>, gather_us: u32) -> io::Result<Rc<Poller>> {
         let ring = socket_ring()?;
         let buffers = Buffers::new(&ring)?;
+        let batch = Batch::new(gather_us, ring.params().is_feature_min_timeout());
         let poller = Rc::new(Poller {
             ring: RefCell::new(ring),
             buffers,
             bell,
+            batch,
             slots: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
             orphans: RefCell::new(Vec::new()),
@@ -366,7 +374,8 @@ impl Poller {
     }
 
     /// Submits what is queued and takes completions, waiting at most `timeout_ms` for the
-    /// first; wakes the sockets' tasks. Returns how many completions there were.
+    /// first (and, when many connections are active, a little for several: [`batch`]); wakes
+    /// the sockets' tasks. Returns how many completions there were.
     ///
     /// With nothing to submit, no completion pending and no timeout, it makes no system call.
     fn harvest(&self, timeout_ms: i32) -> usize {
@@ -378,8 +387,11 @@ impl Poller {
             };
             let result = if timeout_ms > 0 {
                 let wait = types::Timespec::new().nsec(timeout_ms as u32 * 1_000_000);
-                let args = types::SubmitArgs::new().timespec(&wait);
-                ring.submitter().submit_with_args(1, &args).map(drop)
+                let (want, gather_us) = self.batch.want();
+                let args = types::SubmitArgs::new()
+                    .timespec(&wait)
+                    .min_wait_usec(gather_us);
+                ring.submitter().submit_with_args(want, &args).map(drop)
             } else if queued > 0 || work {
                 const GETEVENTS: u32 = 1; // IORING_ENTER_GETEVENTS
                 let flags = GETEVENTS;
@@ -459,6 +471,7 @@ impl Poller {
                 }
                 match (result, buffer) {
                     (n, Some(id)) if n > 0 => {
+                        self.batch.saw(&mut entry.seen_in);
                         entry.queued.push_back(Chunk {
                             id,
                             start: 0,
