@@ -20,7 +20,9 @@ use crate::storage::Keyspace;
 
 use super::clients::ClientRegistry;
 use super::gate::Gate;
-use super::mesh::{BatchReply, CoreFn, CtlMsg, DataMsg, MeshReceivers, MeshSenders, RemoteBatch};
+use super::mesh::{
+    BatchReply, CoreFn, CtlMsg, DataMsg, MeshReceivers, MeshSenders, RemoteBatch, TxnId,
+};
 use super::options::RunOptions;
 use super::outbox::Outbox;
 use super::task;
@@ -245,6 +247,34 @@ pub struct CoreCtx {
 }
 
 impl CoreCtx {
+    /// Releases this core's gate held by `txn`. When commands waiting for the gate are let
+    /// in first ([`Gate::release`]), transactions get it again from a task queued behind
+    /// them.
+    pub fn release_gate(self: &Rc<Self>, txn: TxnId) {
+        if self.gate.release(txn) {
+            self.grant_gate_later();
+        }
+    }
+
+    /// Withdraws `txn`'s request for this core's gate, as [`CoreCtx::release_gate`] when it
+    /// was granted.
+    pub fn withdraw_gate(self: &Rc<Self>, txn: TxnId) {
+        if self.gate.withdraw(txn) {
+            self.grant_gate_later();
+        }
+    }
+
+    fn grant_gate_later(self: &Rc<Self>) {
+        let ctx = self.clone();
+        task::spawn(async move {
+            // A task spawned now may run before the woken ones; once it has yielded, they
+            // have run.
+            futures_lite::future::yield_now().await;
+            ctx.gate.grant_next()
+        })
+        .detach();
+    }
+
     pub fn new(core: usize, mesh: MeshSenders, shared: Arc<Shared>, config: Config) -> Self {
         let ncores = shared.ncores;
         let opts = RunOptions::from_config(&config);
@@ -454,8 +484,8 @@ pub async fn serve_ctl_link(ctx: Rc<CoreCtx>, link: flume::Receiver<CtlMsg>) {
         match msg {
             CtlMsg::Lock { txn, granted } => ctx.gate.request(txn, granted),
             CtlMsg::Call { f, .. } => f(&ctx),
-            CtlMsg::Unlock { txn } => ctx.gate.release(txn),
-            CtlMsg::Withdraw { txn } => ctx.gate.withdraw(txn),
+            CtlMsg::Unlock { txn } => ctx.release_gate(txn),
+            CtlMsg::Withdraw { txn } => ctx.withdraw_gate(txn),
         }
     }
 }

@@ -64,7 +64,7 @@ impl Txn {
             {
                 for &asked in &cores[..=i] {
                     if asked == ctx.core {
-                        ctx.gate.withdraw(id);
+                        ctx.withdraw_gate(id);
                     } else {
                         send_ctl(ctx, asked, CtlMsg::Withdraw { txn: id }).await;
                     }
@@ -105,7 +105,7 @@ impl Txn {
     pub async fn end(self) {
         for &core in &self.cores {
             if core == self.ctx.core {
-                self.ctx.gate.release(self.id);
+                self.ctx.release_gate(self.id);
             } else {
                 send_ctl(&self.ctx, core, CtlMsg::Unlock { txn: self.id }).await;
             }

@@ -90,13 +90,17 @@ mod tests {
 
     const GATHER: u32 = 50;
 
-    #[test]
-    fn few_connections_ask_for_one_completion() {
-        let batch = Batch::new(GATHER, true);
-        let mut stamps = [0u32; 7];
+    /// Connections with these stamps each receive data once.
+    fn receive_on(batch: &Batch, stamps: &mut [u32]) {
         for stamp in stamps.iter_mut() {
             batch.saw(stamp);
         }
+    }
+
+    #[test]
+    fn few_connections_ask_for_one_completion() {
+        let batch = Batch::new(GATHER, true);
+        receive_on(&batch, &mut [0u32; 7]);
         assert_eq!(batch.want(), (1, 0));
     }
 
@@ -106,25 +110,17 @@ mod tests {
         let mut stamps = [0u32; 24];
         for _ in 0..3 {
             // Seen again in the same window: counted once.
-            for stamp in stamps.iter_mut() {
-                batch.saw(stamp);
-            }
+            receive_on(&batch, &mut stamps);
         }
         assert_eq!(batch.want(), (6, GATHER));
-        let mut more = [0u32; 200];
-        for stamp in more.iter_mut() {
-            batch.saw(stamp);
-        }
+        receive_on(&batch, &mut [0u32; 200]);
         assert_eq!(batch.want(), (MOST as usize, GATHER));
     }
 
     #[test]
     fn gathering_off_or_a_kernel_without_min_wait_never_gathers() {
         for batch in [Batch::new(GATHER, false), Batch::new(0, true)] {
-            let mut stamps = [0u32; 100];
-            for stamp in stamps.iter_mut() {
-                batch.saw(stamp);
-            }
+            receive_on(&batch, &mut [0u32; 100]);
             assert_eq!(batch.want(), (1, 0));
         }
     }
@@ -132,10 +128,7 @@ mod tests {
     #[test]
     fn quiet_windows_end_the_gathering() {
         let batch = Batch::new(GATHER, true);
-        let mut stamps = [0u32; 100];
-        for stamp in stamps.iter_mut() {
-            batch.saw(stamp);
-        }
+        receive_on(&batch, &mut [0u32; 100]);
         std::thread::sleep(std::time::Duration::from_micros(2 * WINDOW_US + 500));
         batch.want();
         std::thread::sleep(std::time::Duration::from_micros(WINDOW_US + 500));
