@@ -1,7 +1,8 @@
 //! The directive table: every directive redis-server 7.0 lists in `CONFIG GET *`, plus
-//! SoliKV's own (`shards`, `cores`, `pin`, `io-gather-usec`) and redis-server's hidden ones, each with its value kind, its default exactly as
-//! `CONFIG GET` prints it, whether `CONFIG SET` may change it, and whether SoliKV acts on it or
-//! only accepts it so that existing redis.conf files and tools keep working.
+//! SoliKV's own (`shards`, `cores`, `pin`, `io-gather-usec`) and redis-server's hidden ones,
+//! each with its value kind, its default exactly as `CONFIG GET` prints it, whether `CONFIG
+//! SET` may change it, and whether SoliKV acts on it or only accepts it so that existing
+//! redis.conf files and tools keep working.
 //!
 //! Pure data plus name lookup; imported by the rest of `config` only.
 

@@ -4,9 +4,10 @@
 //! the next one is still on its way from one of the clients. Waking up for each arrival costs
 //! a context switch, an `io_uring_enter` and a scheduler cycle per request. When many
 //! connections have been sending lately, the idle wait instead asks the kernel for several
-//! completions, waiting at most `io-gather-usec` (50 µs by default) for them before it settles
-//! for one (the ring's `min_wait_usec`, kernel 6.13 and later). Receive completions from multishot receives use
-//! the kernel's lazy wake, so the sleeping core is not woken until the batch is there.
+//! completions, waiting at most `io-gather-usec` (50 µs by default) for them before it
+//! settles for one (the ring's `min_wait_usec`, kernel 6.13 and later). Receive completions
+//! from multishot receives use the kernel's lazy wake, so the sleeping core is not woken
+//! until the batch is there.
 //!
 //! The batch is a quarter of the connections seen sending in the last window
 //! ([`WINDOW_US`]), so clients that wait for their replies always keep most of their work:
