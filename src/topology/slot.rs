@@ -1,9 +1,11 @@
 //! Redis Cluster key hashing: CRC16-XMODEM of the key (or of its `{hash tag}`) modulo 16384.
 //!
 //! A command's key is hashed by several steps on its core (the prefetch before it runs, the
-//! cluster redirect check, the keyspace lookup), so each thread remembers the last short key it
-//! hashed and its slot: the repeats cost a comparison of at most [`MEMO_MAX`] bytes instead of
-//! the CRC's table walk (about 2% of a request's CPU when every client uses one hot key).
+//! cluster redirect check, the keyspace lookup), so each thread remembers the short keys it
+//! hashed lately and their slots: the repeats cost a comparison of at most [`MEMO_MAX`] bytes
+//! instead of the CRC's table walk (about 2% of a request's CPU when every client uses one hot
+//! key). Several keys are kept because the connections one harvest wakes each warm the cache
+//! for their key before any of their commands runs (`net::prefetch`).
 
 use std::cell::Cell;
 
@@ -41,7 +43,11 @@ pub fn hash_tag(key: &[u8]) -> &[u8] {
 /// Longest key whose slot is remembered.
 pub const MEMO_MAX: usize = 30;
 
-/// The last short key hashed on this thread and its slot.
+/// Short keys remembered per thread: enough for the keys of the connections one harvest wakes,
+/// each hashed when its connection warms the cache and again when its command runs.
+const MEMO_ENTRIES: usize = 16;
+
+/// A short key hashed on this thread and its slot.
 #[derive(Clone, Copy)]
 struct Memo {
     len: u8,
@@ -49,10 +55,39 @@ struct Memo {
     slot: u16,
 }
 
-thread_local! {
-    static LAST_HASHED: Cell<Memo> = const {
-        Cell::new(Memo { len: u8::MAX, bytes: [0; MEMO_MAX], slot: 0 })
+impl Memo {
+    const EMPTY: Memo = Memo {
+        len: u8::MAX,
+        bytes: [0; MEMO_MAX],
+        slot: 0,
     };
+
+    fn holds(&self, key: &[u8]) -> bool {
+        self.len as usize == key.len() && self.bytes[..key.len()] == *key
+    }
+}
+
+/// The remembered keys, each in the entry its last bytes pick ([`memo_entry`]), and which
+/// entry the last key hashed is in.
+struct Memos {
+    entries: [Cell<Memo>; MEMO_ENTRIES],
+    last: Cell<usize>,
+}
+
+thread_local! {
+    static MEMOS: Memos = const {
+        Memos {
+            entries: [const { Cell::new(Memo::EMPTY) }; MEMO_ENTRIES],
+            last: Cell::new(0),
+        }
+    };
+}
+
+/// The memo entry of a short key: from its length and its last two bytes, where keys made
+/// from a counter or a random number differ.
+fn memo_entry(key: &[u8]) -> usize {
+    let byte = |back: usize| key.len().checked_sub(back).map_or(0, |at| key[at] as usize);
+    (key.len() ^ byte(1) ^ (byte(2) << 2)) % MEMO_ENTRIES
 }
 
 /// The hash slot of `key`.
@@ -60,14 +95,17 @@ pub fn key_slot(key: &[u8]) -> SlotId {
     if key.len() > MEMO_MAX {
         return SlotId(compute_slot(key));
     }
-    if let Some(slot) = remembered_slot(key) {
-        return slot;
-    }
-    LAST_HASHED.with(|last| {
+    MEMOS.with(|memos| {
+        let at = memo_entry(key);
+        memos.last.set(at);
+        let memo = memos.entries[at].get();
+        if memo.holds(key) {
+            return SlotId(memo.slot);
+        }
         let slot = compute_slot(key);
         let mut bytes = [0; MEMO_MAX];
         bytes[..key.len()].copy_from_slice(key);
-        last.set(Memo {
+        memos.entries[at].set(Memo {
             len: key.len() as u8,
             bytes,
             slot,
@@ -78,19 +116,7 @@ pub fn key_slot(key: &[u8]) -> SlotId {
 
 /// Whether `key` is the last key this thread hashed (so its slot's data was just used).
 pub fn is_last_hashed(key: &[u8]) -> bool {
-    remembered_slot(key).is_some()
-}
-
-/// The slot of `key` when it is the last key this thread hashed.
-fn remembered_slot(key: &[u8]) -> Option<SlotId> {
-    if key.len() > MEMO_MAX {
-        return None;
-    }
-    LAST_HASHED.with(|last| {
-        let memo = last.get();
-        (memo.len as usize == key.len() && memo.bytes[..key.len()] == *key)
-            .then_some(SlotId(memo.slot))
-    })
+    key.len() <= MEMO_MAX && MEMOS.with(|memos| memos.entries[memos.last.get()].get().holds(key))
 }
 
 fn compute_slot(key: &[u8]) -> u16 {
@@ -139,6 +165,25 @@ mod tests {
             }
         }
         assert!(!is_last_hashed(b"never hashed"));
+    }
+
+    #[test]
+    fn keys_sharing_a_memo_entry_keep_their_own_slots() {
+        let keys: Vec<Vec<u8>> = (0..500)
+            .map(|i| format!("memtier-{i}").into_bytes())
+            .collect();
+        for _ in 0..3 {
+            for key in &keys {
+                assert_eq!(key_slot(key).0, compute_slot(key));
+                assert!(is_last_hashed(key));
+            }
+            // Interleaved as the connections of one harvest hash them: warm, then run.
+            for pair in keys.chunks(8) {
+                for key in pair.iter().chain(pair) {
+                    assert_eq!(key_slot(key).0, compute_slot(key));
+                }
+            }
+        }
     }
 
     #[test]

@@ -65,10 +65,11 @@ impl Registration {
 impl Drop for Registration {
     fn drop(&mut self) {
         let poller = &self.poller;
-        let (gen, armed, held, sending) = {
+        let (gen, fixed, armed, held, sending) = {
             let mut slots = poller.slots.borrow_mut();
             let entry = &mut slots[self.slot as usize];
             let gen = entry.gen;
+            let fixed = entry.fixed;
             let sending = entry.sending.take();
             let armed = [
                 (
@@ -86,7 +87,7 @@ impl Drop for Registration {
                 gen: gen.wrapping_add(1),
                 ..Slot::default()
             };
-            (gen, armed, held, sending)
+            (gen, fixed, armed, held, sending)
         };
         for chunk in held {
             poller.buffers.give_back(chunk.id);
@@ -111,6 +112,18 @@ impl Drop for Registration {
         // holds the socket itself) before that, or a receive meant for this socket would
         // take a new connection's input.
         poller.submit_queued();
+        if fixed {
+            // The table's reference to the socket goes; operations still in flight hold
+            // their own until they complete.
+            let cleared = poller
+                .ring
+                .borrow()
+                .submitter()
+                .register_files_update(self.slot, &[-1]);
+            if let Err(e) = cleared {
+                log::warn!("io_uring: removing a registered file: {e}");
+            }
+        }
         poller.free.borrow_mut().push(self.slot);
     }
 }
