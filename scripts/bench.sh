@@ -86,11 +86,17 @@ readonly WORKLOADS=(
 )
 
 # The same 1:10 SET:GET mix from memtier_benchmark, when it is on PATH (one invocation per run:
-# memtier mixes the commands itself). Same columns; the arguments follow the common ones (-s -p
-# -t 1 -c -n --pipeline -d and random keys memtier-1 .. memtier-K, which the fill step writes).
+# memtier mixes the commands itself). Same columns, but the third is the run's length in seconds
+# at BENCH_N=100000 (scaled with BENCH_N, at least 1): every connection runs that long
+# (--test-time) and the request count comes from memtier's JSON report. With a request count
+# per connection (-n), memtier's Ops/sec divides by the mean of the connections' own durations,
+# so connections that finish early inflate it (up to 1.6M/s at pipeline 16, where 800 requests
+# in flight at 0.6 ms allow 1.3M/s; tuning/FINDINGS.md section 16). The arguments follow the
+# common ones (-s -p -t 1 -c --test-time --pipeline -d and random keys memtier-1 .. memtier-K,
+# which the fill step writes).
 readonly MEMTIER_WORKLOADS=(
-  "memtier-set-get-P1    1  11  --ratio=1:10"
-  "memtier-set-get-P16  16  44  --ratio=1:10"
+  "memtier-set-get-P1    1   6  --ratio=1:10"
+  "memtier-set-get-P16  16   4  --ratio=1:10"
 )
 
 # ---- Settings ---------------------------------------------------------------------------------------
@@ -283,20 +289,19 @@ readonly TSV="$WORK/results.tsv"
 run_step() {
   local workload=$1 round=$2 side=$3 step=$4 pipeline=$5 units=$6
   shift 6
-  local other=redis requests=$((units * N)) out before after other_before other_after per_client
+  local other=redis requests=$((units * N)) out before after other_before other_after seconds
   [[ $side == redis ]] && other=solikv
   out="$WORK/$workload.r$round.$side.$step.txt"
 
   before=$(cpu_ticks "${PID[$side]}")
   other_before=$(cpu_ticks "${PID[$other]}")
   if [[ $workload == memtier-* ]]; then
-    # memtier counts requests per connection.
-    per_client=$(((requests + CLIENTS - 1) / CLIENTS))
-    requests=$((per_client * CLIENTS))
+    seconds=$(((units * N + 99999) / 100000))
     run_benchmark "$out" "$side" memtier_benchmark -s 127.0.0.1 -p "${PORT[$side]}" \
-      --protocol=redis -t 1 -c "$CLIENTS" -n "$per_client" --pipeline="$pipeline" \
+      --protocol=redis -t 1 -c "$CLIENTS" --test-time="$seconds" --pipeline="$pipeline" \
       -d "$DATA_SIZE" --key-pattern=R:R --key-minimum=1 --key-maximum="$KEYSPACE" \
-      --hide-histogram "$@"
+      --hide-histogram --json-out-file="$out.json" "$@"
+    requests=$(python3 "$UTIL" memtier-count "$out.json")
   else
     run_benchmark "$out" "$side" redis-benchmark -h 127.0.0.1 -p "${PORT[$side]}" \
       -c "$CLIENTS" -n "$requests" -r "$KEYSPACE" -d "$DATA_SIZE" -P "$pipeline" \
@@ -346,7 +351,7 @@ REPORT="$WORK/report.md"
     "keyspace filled before the runs"
   if [[ $MEMTIER == yes ]]; then
     echo "- $(memtier_benchmark --version 2>&1 | head -1): -t 1 -c $CLIENTS" \
-      "--key-maximum $KEYSPACE -d $DATA_SIZE"
+      "--key-maximum $KEYSPACE -d $DATA_SIZE, --test-time as in the workload table"
   else
     echo "- memtier_benchmark: workloads not run (not on PATH, or BENCH_MEMTIER=no)"
   fi

@@ -9,6 +9,7 @@ Subcommands (all write to stdout; errors go to stderr with a non-zero exit):
   fill-memtier HOST PORT KEYS SIZE  SET memtier-1 .. memtier-<KEYS> (memtier_benchmark's key names)
   parse FILE                        "title<TAB>ops/s<TAB>p50 ms<TAB>p99 ms" of one redis-benchmark
                                     or memtier_benchmark run
+  memtier-count FILE                the request count of memtier_benchmark's JSON report FILE
   report RESULTS.tsv CLK_TCK        the Markdown tables (summary, then every run)
 
 The keys written by `fill` are the ones redis-benchmark's `-r` produces (`key:` and twelve digits),
@@ -19,6 +20,7 @@ workload, round, side (solikv|redis), step (index within the run), requests, pip
 ticks, idle-side CPU ticks, client CPU seconds, path of the saved output (redis-benchmark's or memtier_benchmark's, told apart by its text).
 """
 
+import json
 import random
 import re
 import socket
@@ -159,7 +161,8 @@ class Run:
 class MemtierRun(Run):
     """One memtier_benchmark invocation, from the Totals line of its ALL STATS table.
 
-    memtier prints no request count, so it is given (the run's requests in RESULTS.tsv; 0 when
+    Its text prints no request count, so it is given (from its JSON report, as the run's requests
+    in RESULTS.tsv; 0 when
     only the headline numbers are wanted). Its percentiles are only the printed ones, so runs
     of several steps cannot be merged: memtier workloads are one step each.
     """
@@ -192,6 +195,16 @@ class MemtierRun(Run):
         self.title = "memtier " + "+".join(kinds)
         self.completed = requests
         self.points = []
+
+
+def memtier_count(path):
+    """The requests a memtier_benchmark run completed, from its --json-out-file report."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            totals = json.load(f)["ALL STATS"]["Totals"]
+        return int(totals["Count"])
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        sys.exit(f"{path}: no request count in memtier's JSON report ({e!r})")
 
 
 def load_run(path, requests=0):
@@ -354,6 +367,8 @@ def main(argv):
         fill_zset(args[0], int(args[1]), args[2], int(args[3]))
     elif cmd == "fill-memtier" and len(args) == 4:
         fill(args[0], int(args[1]), int(args[2]), int(args[3]), b"memtier-%d", 1)
+    elif cmd == "memtier-count" and len(args) == 1:
+        print(memtier_count(args[0]))
     elif cmd == "parse" and len(args) == 1:
         r = load_run(args[0])
         print(f"{r.title}\t{r.ops_per_sec:.0f}\t{r.p50:.3f}\t{r.p99:.3f}")
