@@ -88,12 +88,12 @@ readonly WORKLOADS=(
 # The same 1:10 SET:GET mix from memtier_benchmark, when it is on PATH (one invocation per run:
 # memtier mixes the commands itself). Same columns, but the third is the run's length in seconds
 # at BENCH_N=100000 (scaled with BENCH_N, at least 1): every connection runs that long
-# (--test-time) and the request count comes from memtier's JSON report. With a request count
-# per connection (-n), memtier's Ops/sec divides by the mean of the connections' own durations,
-# so connections that finish early inflate it (up to 1.6M/s at pipeline 16, where 800 requests
-# in flight at 0.6 ms allow 1.3M/s; tuning/FINDINGS.md section 16). The arguments follow the
-# common ones (-s -p -t 1 -c --test-time --pipeline -d and random keys memtier-1 .. memtier-K,
-# which the fill step writes).
+# (--test-time), the request count comes from memtier's JSON report, and the throughput is that
+# count over the test time. memtier's own Ops/sec divides by the mean of the connections'
+# start-to-finish times, which varies from run to run (with -n it reached 1.6M/s at pipeline 16,
+# where 800 requests in flight at 0.6 ms allow 1.3M/s; tuning/FINDINGS.md section 16). The
+# arguments follow the common ones (-s -p -t 1 -c --test-time --pipeline -d and random keys
+# memtier-1 .. memtier-K, which the fill step writes).
 readonly MEMTIER_WORKLOADS=(
   "memtier-set-get-P1    1   6  --ratio=1:10"
   "memtier-set-get-P16  16   4  --ratio=1:10"

@@ -195,16 +195,38 @@ class MemtierRun(Run):
         self.title = "memtier " + "+".join(kinds)
         self.completed = requests
         self.points = []
+        # With --test-time every connection runs that long, so the throughput is the count over
+        # it. memtier's own Ops/sec divides by the mean of the connections' start-to-finish
+        # times, which came out up to 13% short in some runs (tuning/FINDINGS.md section 16).
+        count, seconds = memtier_json(path + ".json")
+        if count and seconds:
+            self.ops_per_sec = count / seconds
+
+
+def memtier_json(path):
+    """(requests completed, --test-time seconds) from a memtier_benchmark --json-out-file
+    report; (None, None) when there is no such file, 0 seconds for a run without --test-time."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            report = json.load(f)
+    except FileNotFoundError:
+        return None, None
+    except (OSError, ValueError) as e:
+        sys.exit(f"{path}: unreadable memtier JSON report ({e!r})")
+    try:
+        count = int(report["ALL STATS"]["Totals"]["Count"])
+        seconds = int(report.get("configuration", {}).get("test_time", 0) or 0)
+    except (KeyError, ValueError, TypeError) as e:
+        sys.exit(f"{path}: no request count in memtier's JSON report ({e!r})")
+    return count, seconds
 
 
 def memtier_count(path):
     """The requests a memtier_benchmark run completed, from its --json-out-file report."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            totals = json.load(f)["ALL STATS"]["Totals"]
-        return int(totals["Count"])
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        sys.exit(f"{path}: no request count in memtier's JSON report ({e!r})")
+    count, _ = memtier_json(path)
+    if count is None:
+        sys.exit(f"{path}: no memtier JSON report")
+    return count
 
 
 def load_run(path, requests=0):
