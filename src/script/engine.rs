@@ -308,6 +308,12 @@ struct Engine {
     run: Function,
     env: Table,
     cache: HashMap<String, Cached>,
+    /// The body EVAL compiled last and its digest: a client repeating one EVAL costs a
+    /// comparison instead of a SHA1 per call.
+    last_body: Option<(Vec<u8>, String)>,
+    /// The global names of the argument tables, made once.
+    keys_name: mlua::String,
+    argv_name: mlua::String,
 }
 
 /// The hex SHA1 digest of `body`, as redis-server names scripts.
@@ -319,7 +325,9 @@ pub fn sha1_hex(body: &[u8]) -> String {
         hex[2 * i] = HEX[(byte >> 4) as usize];
         hex[2 * i + 1] = HEX[(byte & 15) as usize];
     }
-    hex.iter().map(|&b| b as char).collect()
+    std::str::from_utf8(&hex)
+        .expect("hex digits are ASCII")
+        .to_owned()
 }
 
 /// `redis.call` (`raise`: a failed command raises its error) and `redis.pcall`: the
@@ -425,18 +433,29 @@ impl Engine {
             HookTriggers::new().every_nth_instruction(100_000),
             |lua, _| hook(lua),
         )?;
+        let keys_name = lua.create_string("KEYS")?;
+        let argv_name = lua.create_string("ARGV")?;
         Ok(Engine {
             lua,
             run,
             env,
             cache: HashMap::new(),
+            last_body: None,
+            keys_name,
+            argv_name,
         })
     }
 
     /// Compiles `body` into the cache (if not there yet): its digest, or the error reply.
     fn compile(&mut self, body: &[u8]) -> Result<String, Vec<u8>> {
+        if let Some((last, sha)) = &self.last_body {
+            if last.as_slice() == body && self.cache.contains_key(sha) {
+                return Ok(sha.clone());
+            }
+        }
         let sha = sha1_hex(body);
         if self.cache.contains_key(&sha) {
+            self.last_body = Some((body.to_vec(), sha.clone()));
             return Ok(sha);
         }
         // Sent as redis-server's addReplyErrorSds sends it: bytes of the line (a quoted `\r`)
@@ -569,8 +588,8 @@ impl Engine {
         for (i, a) in job.argv.iter().enumerate() {
             argv.raw_set(i + 1, self.lua.create_string(a)?)?;
         }
-        globals.raw_set("KEYS", keys)?;
-        globals.raw_set("ARGV", argv)
+        globals.raw_set(&self.keys_name, keys)?;
+        globals.raw_set(&self.argv_name, argv)
     }
 }
 

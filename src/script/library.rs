@@ -5,6 +5,8 @@
 //! they raise is an `{err=...}` table: [`raise`] parks it in the registry and raises a
 //! placeholder, which the prelude's error handler and `pcall` swap back for the table.
 
+use std::cell::Cell;
+
 use mlua::{Lua, MultiValue, Table, Value};
 
 use super::convert::error_table;
@@ -16,14 +18,25 @@ type Outcome = mlua::Result<Value>;
 /// Registry slot of the error table being raised.
 const PENDING: &str = "solikv.pending_error";
 
+thread_local! {
+    /// Whether this thread's Lua state has a value in [`PENDING`] (each data core has its own
+    /// state, used only on its thread), so that clearing it before every script costs nothing
+    /// when no error was raised.
+    static PENDING_SET: Cell<bool> = const { Cell::new(false) };
+}
+
 /// Raises `value` (an `{err=...}` table, or a message) as the script's error.
 pub fn raise<T>(lua: &Lua, value: impl mlua::IntoLua) -> mlua::Result<T> {
     lua.set_named_registry_value(PENDING, value)?;
+    PENDING_SET.with(|set| set.set(true));
     Err(mlua::Error::runtime("redis error"))
 }
 
 /// The error table [`raise`] parked, once (`nil` when the error came from elsewhere).
 pub fn take_pending(lua: &Lua, _: MultiValue) -> mlua::Result<Value> {
+    if !PENDING_SET.with(|set| set.replace(false)) {
+        return Ok(Value::Nil);
+    }
     let value: Value = lua.named_registry_value(PENDING)?;
     lua.set_named_registry_value(PENDING, Value::Nil)?;
     Ok(value)
