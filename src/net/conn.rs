@@ -77,8 +77,11 @@ pub async fn serve(ctx: Rc<CoreCtx>, poller: Rc<Poller>, stream: TcpStream) {
                 continue;
             }
         };
-        // As redis-server, reads and writes count as activity (CLIENT LIST's `idle`).
-        handle.touch(ctx.recent_ms());
+        // As redis-server, reads and writes count as activity (CLIENT LIST's `idle`). A read
+        // takes the clock itself: the core's cached one is only as fresh as the last command
+        // or expiry cycle on this core, which can be a second old on a loaded machine when
+        // this client's keys live on another core.
+        handle.touch(crate::clock::unix_ms());
         conn.filled += n;
         ctx.stats
             .net_input_bytes
