@@ -252,9 +252,11 @@ fn register_file_table(ring: &IoUring) -> u32 {
     } else {
         0
     };
+    if open_files == 0 {
+        return 0;
+    }
     match ring.submitter().register_files_sparse(open_files) {
-        Ok(()) if open_files > 0 => open_files,
-        Ok(()) => 0,
+        Ok(()) => open_files,
         Err(e) => {
             log::debug!("no registered files for the socket ring: {e}");
             0
